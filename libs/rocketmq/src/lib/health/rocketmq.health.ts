@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { RocketMQProducer } from '../producer/rocketmq-producer';
+import { RESOLVED_ROCKETMQ_OPTIONS } from '../rocketmq.constants';
+import type { ResolvedRocketMQOptions } from '../rocketmq.options';
+import { SessionChannels } from '../session-channels/session-channels';
+
+/**
+ * Readiness of this process's RocketMQ clients. Does no network I/O, so a probe every few seconds costs
+ * nothing; never throws (a failure is `down` with a reason, which Terminus answers with 503).
+ */
+@Injectable()
+export class RocketMQHealthIndicator {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly producer: RocketMQProducer,
+    private readonly channels: SessionChannels,
+    @Inject(RESOLVED_ROCKETMQ_OPTIONS) private readonly options: ResolvedRocketMQOptions,
+  ) {}
+
+  isHealthy<const Key extends string>(key: Key) {
+    const indicator = this.health.check(key);
+    if (!this.producer.isRunning()) {
+      return indicator.down({ reason: 'producer is not running' });
+    }
+    const { consecutiveFailures, lastFailure } = this.producer.sendHealth();
+    if (consecutiveFailures >= this.options.unhealthyAfterSendFailures) {
+      return indicator.down({ reason: 'sends are failing', consecutiveFailures, lastFailure });
+    }
+    if (this.options.sessionChannels.consumerGroup && !this.channels.isRunning()) {
+      return indicator.down({ reason: 'lite consumer is not running' });
+    }
+    return indicator.up({ sessions: this.channels.stats().sessions });
+  }
+}

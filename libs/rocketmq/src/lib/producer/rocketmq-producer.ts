@@ -1,0 +1,103 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Producer } from 'rocketmq-client-nodejs';
+import { toClientConfiguration } from '../client/client-configuration';
+import { routeClientDefaultLogger } from '../client/rocketmq-logger';
+import { RESOLVED_ROCKETMQ_OPTIONS } from '../rocketmq.constants';
+import { RocketMQStartupError, SessionChannelError, SessionChannelsClosedError } from '../rocketmq.errors';
+import type { ResolvedRocketMQOptions } from '../rocketmq.options';
+import { encodeSessionEvent, type SessionEventInput } from '../session/session-event';
+import { liteTopicFor } from '../session/session-id';
+import { toMessage } from '../util/describe-error';
+import { withTimeout } from '../util/with-timeout';
+
+/** Where a published session event landed. */
+export interface PublishedSessionEvent {
+  sessionId: string;
+  /** The event's offset in the session's LiteTopic (what listeners see as `seq`). */
+  seq: number;
+  messageId: string;
+}
+
+export interface SendOptions {
+  /** FIFO topics deliver messages of one group in order (e.g. the session id). */
+  messageGroup?: string;
+  keys?: string[];
+  tag?: string;
+}
+
+/** Owns this process's RocketMQ producer: started under a deadline on init, shut down last. */
+@Injectable()
+export class RocketMQProducer implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RocketMQProducer.name);
+  private readonly producer: Producer;
+  private consecutiveFailures = 0;
+  private lastFailure: string | undefined;
+
+  constructor(@Inject(RESOLVED_ROCKETMQ_OPTIONS) private readonly options: ResolvedRocketMQOptions) {
+    routeClientDefaultLogger();
+    this.producer = new Producer({
+      ...toClientConfiguration(options, this.logger),
+      topics: [options.sessionChannels.parentTopic, ...options.producerTopics],
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    try {
+      await withTimeout(this.producer.startup(), this.options.startupTimeoutMs, 'RocketMQ producer startup');
+    } catch (error) {
+      // Stop the client's own retries and timers so a failed bootstrap leaves nothing running.
+      await this.producer.shutdown().catch(() => undefined);
+      throw new RocketMQStartupError('RocketMQ producer', this.options.endpoints, { cause: error });
+    }
+    this.logger.log(`Producer started (endpoints ${this.options.endpoints})`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.producer.isRunning()) await this.producer.shutdown();
+  }
+
+  isRunning(): boolean {
+    return this.producer.isRunning();
+  }
+
+  /** Failed sends in a row since the last success, and the last error; read by the health indicator. */
+  sendHealth(): { consecutiveFailures: number; lastFailure: string | undefined } {
+    return { consecutiveFailures: this.consecutiveFailures, lastFailure: this.lastFailure };
+  }
+
+  /** Appends one event to a session's log (its LiteTopic) and returns the event's `seq`. */
+  async publish(sessionId: string, event: SessionEventInput): Promise<PublishedSessionEvent> {
+    const liteTopic = liteTopicFor(sessionId);
+    const body = encodeSessionEvent(event);
+    const receipt = await this.sendRaw(sessionId, {
+      topic: this.options.sessionChannels.parentTopic,
+      liteTopic,
+      body,
+    });
+    return { sessionId, seq: Number(receipt.offset), messageId: receipt.messageId };
+  }
+
+  /** Sends a message to a normal or FIFO topic (one listed in `producerTopics`). */
+  async send(topic: string, body: Buffer, options: SendOptions = {}): Promise<{ messageId: string }> {
+    const receipt = await this.sendRaw(topic, { topic, body, ...options });
+    return { messageId: receipt.messageId };
+  }
+
+  private async sendRaw(
+    what: string,
+    message: Parameters<Producer['send']>[0],
+  ): Promise<{ messageId: string; offset: number }> {
+    if (!this.producer.isRunning()) {
+      throw new SessionChannelsClosedError('The RocketMQ producer is not running');
+    }
+    try {
+      const receipt = await this.producer.send(message);
+      this.consecutiveFailures = 0;
+      return receipt;
+    } catch (error) {
+      this.consecutiveFailures += 1;
+      this.lastFailure = toMessage(error);
+      throw new SessionChannelError(`Publishing to ${what} failed: ${toMessage(error)}`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { RocketMQConfigError } from './rocketmq.errors';
+
+const NAME = /^[A-Za-z0-9_%-]{1,127}$/;
+const ENDPOINT = /^[^\s;:]+:\d{1,5}$/;
+
+/** Options of RocketMQModule.forRoot / forRootAsync. The library reads no environment variables: apps pass these. */
+export interface RocketMQModuleOptions {
+  /** Proxy gRPC endpoints, e.g. `127.0.0.1:8081` or `a:8081;b:8081`. */
+  endpoints: string;
+  /** @default '' */
+  namespace?: string;
+  credentials?: { accessKey: string; accessSecret: string; securityToken?: string };
+  /** Bootstrap fails when a client has not started within this time. @default 10_000 */
+  startupTimeoutMs?: number;
+  /** Deadline of each RPC to the proxy (the client's minimum is 1000). @default 3_000 */
+  requestTimeoutMs?: number;
+  sessionChannels: {
+    /** Parent topic (message type LITE) of every session's LiteTopic. */
+    parentTopic: string;
+    /** Lite consumer group (lite.bind.topic = parentTopic). Omit in processes that only publish. */
+    consumerGroup?: string;
+  };
+  /** Further topics this process publishes to; their routes are fetched at start-up. @default [] */
+  producerTopics?: string[];
+  /** Health reports down after this many consecutive failed sends. @default 3 */
+  unhealthyAfterSendFailures?: number;
+  /** How often the consumer checks whether the broker moved a session to another node. @default 2_000 */
+  revocationCheckIntervalMs?: number;
+}
+
+export interface ResolvedRocketMQOptions {
+  readonly endpoints: string;
+  readonly namespace: string;
+  readonly credentials: RocketMQModuleOptions['credentials'];
+  readonly startupTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly sessionChannels: Readonly<{ parentTopic: string; consumerGroup: string | undefined }>;
+  readonly producerTopics: readonly string[];
+  readonly unhealthyAfterSendFailures: number;
+  readonly revocationCheckIntervalMs: number;
+}
+
+/** Applies defaults and reports every problem at once. Never mutates `raw`. */
+export function resolveRocketMQOptions(raw: RocketMQModuleOptions): ResolvedRocketMQOptions {
+  const problems: string[] = [];
+  const endpoints = typeof raw?.endpoints === 'string' ? raw.endpoints.trim() : '';
+  if (!endpoints || !endpoints.split(';').every((e) => ENDPOINT.test(e.trim()))) {
+    problems.push('endpoints must be "host:port" or several separated by ";" (e.g. 127.0.0.1:8081)');
+  }
+  const positive = (name: string, value: unknown, fallback: number, min = 1): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+      problems.push(`${name} must be an integer >= ${min}`);
+    }
+    return value as number;
+  };
+  const startupTimeoutMs = positive('startupTimeoutMs', raw?.startupTimeoutMs, 10_000);
+  const requestTimeoutMs = positive('requestTimeoutMs', raw?.requestTimeoutMs, 3_000, 1_000);
+  const unhealthyAfterSendFailures = positive('unhealthyAfterSendFailures', raw?.unhealthyAfterSendFailures, 3);
+  const revocationCheckIntervalMs = positive('revocationCheckIntervalMs', raw?.revocationCheckIntervalMs, 2_000, 100);
+  const parentTopic = raw?.sessionChannels?.parentTopic;
+  if (typeof parentTopic !== 'string' || !NAME.test(parentTopic)) {
+    problems.push('sessionChannels.parentTopic must be a topic name ([A-Za-z0-9_%-], 1-127 characters)');
+  }
+  const consumerGroup = raw?.sessionChannels?.consumerGroup;
+  if (consumerGroup !== undefined && (typeof consumerGroup !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(consumerGroup))) {
+    problems.push('sessionChannels.consumerGroup must match [A-Za-z0-9_-]+');
+  }
+  const producerTopics = raw?.producerTopics ?? [];
+  if (!Array.isArray(producerTopics) || !producerTopics.every((t) => typeof t === 'string' && NAME.test(t))) {
+    problems.push('producerTopics must be a list of topic names');
+  }
+  const credentials = raw?.credentials;
+  if (credentials !== undefined && (!credentials.accessKey || !credentials.accessSecret)) {
+    problems.push('credentials need both accessKey and accessSecret');
+  }
+  if (problems.length > 0) throw new RocketMQConfigError(problems);
+  return Object.freeze({
+    endpoints,
+    namespace: raw.namespace ?? '',
+    credentials: credentials ? { ...credentials } : undefined,
+    startupTimeoutMs,
+    requestTimeoutMs,
+    sessionChannels: Object.freeze({ parentTopic: parentTopic as string, consumerGroup }),
+    producerTopics: Object.freeze([...producerTopics]),
+    unhealthyAfterSendFailures,
+    revocationCheckIntervalMs,
+  });
+}

@@ -1,0 +1,245 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { type PublishedSessionEvent, RocketMQProducer } from '../producer/rocketmq-producer';
+import { LITE_CONSUMER_FACTORY, RESOLVED_ROCKETMQ_OPTIONS } from '../rocketmq.constants';
+import {
+  RocketMQStartupError,
+  SessionChannelError,
+  SessionChannelQuotaError,
+  SessionChannelsClosedError,
+} from '../rocketmq.errors';
+import type { ResolvedRocketMQOptions } from '../rocketmq.options';
+import { decodeSessionEvent, type SessionEventInput } from '../session/session-event';
+import { assertSessionId, liteTopicFor, sessionIdFor } from '../session/session-id';
+import { KeyedSerialQueue } from '../util/keyed-serial-queue';
+import { toMessage, toStack } from '../util/describe-error';
+import { withTimeout } from '../util/with-timeout';
+import type { LiteConsumer, LiteConsumerFactory, LiteDelivery } from './lite-consumer';
+import { type FanoutEntry, SessionFanout } from './session-fanout';
+import {
+  type SessionChannelStats,
+  SessionChannels,
+  type SessionListener,
+  type SessionSubscription,
+  type SubscribeOptions,
+} from './session-channels';
+
+/**
+ * Session channels on RocketMQ LiteTopic: one lite push consumer per process multiplexes every session
+ * this process serves. Subscribe/unsubscribe of one session run strictly in call order, so a quick
+ * reconnect can never be undone by the unsubscribe of the connection it replaces.
+ */
+@Injectable()
+export class RocketMQSessionChannels
+  extends SessionChannels
+  implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  private readonly logger = new Logger(RocketMQSessionChannels.name);
+  private readonly sessions = new Map<string, SessionFanout>();
+  private readonly serial = new KeyedSerialQueue();
+  private consumer: LiteConsumer | undefined;
+  private revocationTimer: NodeJS.Timeout | undefined;
+  private draining = false;
+
+  constructor(
+    @Inject(RESOLVED_ROCKETMQ_OPTIONS) private readonly options: ResolvedRocketMQOptions,
+    @Inject(LITE_CONSUMER_FACTORY) private readonly createConsumer: LiteConsumerFactory,
+    private readonly producer: RocketMQProducer,
+  ) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.options.sessionChannels.consumerGroup) return; // a publish-only process
+    const starting = this.createConsumer(this.options, this.logger, (delivery) => this.dispatch(delivery));
+    try {
+      this.consumer = await withTimeout(starting, this.options.startupTimeoutMs, 'RocketMQ lite consumer startup');
+    } catch (error) {
+      // If it starts after all, close it: a failed bootstrap must leave nothing running.
+      void starting.then((late) => late.close()).catch(() => undefined);
+      throw new RocketMQStartupError('RocketMQ lite consumer', this.options.endpoints, { cause: error });
+    }
+    this.revocationTimer = setInterval(() => this.reconcile(), this.options.revocationCheckIntervalMs);
+    this.revocationTimer.unref();
+    this.logger.log(
+      `Lite consumer started (group ${this.options.sessionChannels.consumerGroup}, ` +
+        `topic ${this.options.sessionChannels.parentTopic})`,
+    );
+  }
+
+  beforeApplicationShutdown(): void {
+    this.draining = true; // refuse new sessions; open ones are released as their sockets close
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.revocationTimer);
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    this.sessions.clear();
+    await consumer?.close();
+  }
+
+  isRunning(): boolean {
+    return !this.draining && this.consumer?.isRunning() === true;
+  }
+
+  stats(): SessionChannelStats {
+    let listeners = 0;
+    for (const fanout of this.sessions.values()) listeners += fanout.size;
+    return { sessions: this.sessions.size, listeners };
+  }
+
+  publish(sessionId: string, event: SessionEventInput): Promise<PublishedSessionEvent> {
+    return this.producer.publish(sessionId, event);
+  }
+
+  async subscribe(
+    sessionId: string,
+    options: SubscribeOptions,
+    listener: SessionListener,
+  ): Promise<SessionSubscription> {
+    assertSessionId(sessionId);
+    const fromSeq = options.fromSeq ?? 0;
+    if (!Number.isSafeInteger(fromSeq) || fromSeq < 0) {
+      throw new RangeError(`fromSeq must be an integer >= 0 (got ${String(options.fromSeq)})`);
+    }
+    const entry: FanoutEntry = { listener, options, nextSeq: fromSeq };
+    await this.serial.run(sessionId, () => this.attach(sessionId, entry));
+    let released = false;
+    return {
+      sessionId,
+      unsubscribe: async () => {
+        if (released) return;
+        released = true;
+        await this.serial.run(sessionId, () => this.detach(sessionId, entry));
+      },
+    };
+  }
+
+  private async attach(sessionId: string, entry: FanoutEntry): Promise<void> {
+    const consumer = this.requireConsumer();
+    const existing = this.sessions.get(sessionId);
+    if (!existing) {
+      const fanout = new SessionFanout(sessionId, entry.nextSeq, this.logger);
+      fanout.add(entry);
+      this.sessions.set(sessionId, fanout); // before the RPC: the first messages may arrive before it returns
+      try {
+        await consumer.subscribeLite(liteTopicFor(sessionId), entry.nextSeq);
+      } catch (error) {
+        this.sessions.delete(sessionId);
+        throw translateSubscribeError(sessionId, error);
+      }
+      return;
+    }
+    existing.add(entry);
+    if (existing.needsRewind(entry.nextSeq)) {
+      await this.rewind(existing, entry);
+    }
+  }
+
+  /**
+   * Moves the session's position back so a newly added listener gets its earlier events; the listeners
+   * already there skip what they have. The client ignores a second subscribe of a topic it holds, so
+   * this is an unsubscribe followed by a subscribe at the new offset.
+   */
+  private async rewind(fanout: SessionFanout, entry: FanoutEntry): Promise<void> {
+    const consumer = this.requireConsumer();
+    const topic = liteTopicFor(fanout.sessionId);
+    try {
+      await consumer.unsubscribeLite(topic);
+      await consumer.subscribeLite(topic, entry.nextSeq);
+      fanout.rewoundTo(entry.nextSeq);
+    } catch (error) {
+      fanout.remove(entry);
+      this.sessions.delete(fanout.sessionId);
+      fanout.revokeAll('resubscribe_failed');
+      await consumer.unsubscribeLite(topic).catch(() => undefined);
+      throw translateSubscribeError(fanout.sessionId, error);
+    }
+  }
+
+  private async detach(sessionId: string, entry: FanoutEntry): Promise<void> {
+    const fanout = this.sessions.get(sessionId);
+    if (!fanout?.remove(entry) || fanout.size > 0) return;
+    this.sessions.delete(sessionId);
+    if (!this.consumer?.isRunning()) return;
+    try {
+      await this.consumer.unsubscribeLite(liteTopicFor(sessionId));
+    } catch (error) {
+      // Local state is already gone; reconcile() retries the broker side.
+      this.logger.warn(`Unsubscribe of session ${sessionId} failed, will retry: ${toMessage(error)}`);
+    }
+  }
+
+  /** Runs inside the client's consume callback: must never throw. */
+  private dispatch(delivery: LiteDelivery): void {
+    try {
+      const sessionId = sessionIdFor(delivery.liteTopic);
+      const fanout = sessionId === undefined ? undefined : this.sessions.get(sessionId);
+      if (!fanout || sessionId === undefined) return; // nobody here listens (any more)
+      if (delivery.offset === undefined) {
+        this.logger.error(`Message ${delivery.messageId} of session ${sessionId} has no queue offset; dropped`);
+        return;
+      }
+      const seq = delivery.offset;
+      fanout.deliver(seq, () => decodeSessionEvent(delivery.body, { sessionId, seq, messageId: delivery.messageId }));
+    } catch (error) {
+      this.logger.error(`Dispatch of message ${delivery.messageId} failed`, toStack(error));
+    }
+  }
+
+  /**
+   * Periodic check against the consumer's own view: sessions the broker moved to another node (Exclusive
+   * eviction) are revoked, and broker subscriptions nobody here uses any more are released.
+   */
+  private reconcile(): void {
+    const consumer = this.consumer;
+    if (!consumer?.isRunning()) return;
+    const subscribed = consumer.getLiteTopicSet();
+    for (const [sessionId, fanout] of this.sessions) {
+      if (!subscribed.has(liteTopicFor(sessionId)) && !this.serial.isBusy(sessionId)) {
+        this.sessions.delete(sessionId);
+        this.logger.log(`Session ${sessionId} was taken over by another node`);
+        fanout.revokeAll('taken_over');
+      }
+    }
+    for (const topic of subscribed) {
+      const sessionId = sessionIdFor(topic);
+      if (sessionId !== undefined && !this.sessions.has(sessionId) && !this.serial.isBusy(sessionId)) {
+        void this.serial
+          .run(sessionId, async () => {
+            if (!this.sessions.has(sessionId)) await consumer.unsubscribeLite(topic);
+          })
+          .catch((error: unknown) => this.logger.warn(`Releasing session ${sessionId} failed: ${toMessage(error)}`));
+      }
+    }
+  }
+
+  private requireConsumer(): LiteConsumer {
+    if (this.draining) throw new SessionChannelsClosedError('Session channels are shutting down');
+    if (!this.consumer) {
+      throw new SessionChannelsClosedError(
+        this.options.sessionChannels.consumerGroup
+          ? 'Session channels are not started yet'
+          : 'Session channels cannot subscribe: sessionChannels.consumerGroup is not configured',
+      );
+    }
+    return this.consumer;
+  }
+}
+
+function translateSubscribeError(sessionId: string, error: unknown): Error {
+  const code = (error as { code?: unknown })?.code;
+  if (code === 429 || /quota exceeded/i.test(toMessage(error))) {
+    return new SessionChannelQuotaError(`No lite subscription quota left for session ${sessionId}: ${toMessage(error)}`, {
+      cause: error,
+    });
+  }
+  return new SessionChannelError(`Subscribing to session ${sessionId} failed: ${toMessage(error)}`, { cause: error });
+}

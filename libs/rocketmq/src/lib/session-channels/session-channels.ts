@@ -1,0 +1,53 @@
+import type { PublishedSessionEvent } from '../producer/rocketmq-producer';
+import type { SessionEventDecodeError } from '../rocketmq.errors';
+import type { SessionEvent, SessionEventInput } from '../session/session-event';
+
+/** Receives a session's events in `seq` order, each once. Must not block; exceptions are caught and logged. */
+export type SessionListener = (event: SessionEvent) => void;
+
+/** Why a subscription ended without the subscriber asking. */
+export type RevocationReason =
+  /** Another process subscribed the session (the group is Exclusive: one node serves a session at a time). */
+  | 'taken_over'
+  /** Re-positioning the session's subscription failed at the broker. */
+  | 'resubscribe_failed';
+
+export interface SubscribeOptions {
+  /** First `seq` to deliver; earlier events are skipped, later ones replayed from the log. @default 0 */
+  fromSeq?: number;
+  /** Called once when the subscription ends without `unsubscribe()`; nothing is delivered afterwards. */
+  onRevoked?: (reason: RevocationReason) => void;
+  /** Called for a stored message that is not a valid envelope (already logged with its message id). */
+  onUndecodable?: (seq: number, error: SessionEventDecodeError) => void;
+  /** Called when the log jumps past the next expected `seq` (e.g. the session's log expired and restarted). */
+  onGap?: (expectedSeq: number, receivedSeq: number) => void;
+}
+
+export interface SessionSubscription {
+  readonly sessionId: string;
+  /** Idempotent. Releases the broker subscription when the last listener of the session leaves. */
+  unsubscribe(): Promise<void>;
+}
+
+export interface SessionChannelStats {
+  /** Sessions this process is subscribed to at the broker. */
+  sessions: number;
+  /** Listeners across those sessions (e.g. sockets). */
+  listeners: number;
+}
+
+/**
+ * The session-channel port: publish into a session's ordered, durable log and subscribe to it from any
+ * position. Apps and their tests depend on this, never on RocketMQ types.
+ */
+export abstract class SessionChannels {
+  abstract publish(sessionId: string, event: SessionEventInput): Promise<PublishedSessionEvent>;
+  abstract subscribe(
+    sessionId: string,
+    options: SubscribeOptions,
+    listener: SessionListener,
+  ): Promise<SessionSubscription>;
+  /** True when new subscriptions can be served. */
+  abstract isRunning(): boolean;
+  abstract stats(): SessionChannelStats;
+}

@@ -1,0 +1,100 @@
+import type { Logger } from '@nestjs/common';
+import { SessionEventDecodeError } from '../rocketmq.errors';
+import type { SessionEvent } from '../session/session-event';
+import { toStack } from '../util/describe-error';
+import type { RevocationReason, SessionListener, SubscribeOptions } from './session-channels';
+
+export interface FanoutEntry {
+  readonly listener: SessionListener;
+  readonly options: SubscribeOptions;
+  /** The next `seq` this listener needs; anything lower is a repeat for it. */
+  nextSeq: number;
+}
+
+/**
+ * One session's listeners in this process. The broker delivers the session's messages in order, possibly
+ * again after a re-position or a redelivery; each listener gets every `seq` from its own start exactly once.
+ */
+export class SessionFanout {
+  private readonly entries = new Set<FanoutEntry>();
+  /** The `seq` the broker is expected to deliver next for this process. */
+  private cursor: number;
+
+  constructor(
+    readonly sessionId: string,
+    startSeq: number,
+    private readonly logger: Logger,
+  ) {
+    this.cursor = startSeq;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  add(entry: FanoutEntry): void {
+    this.entries.add(entry);
+  }
+
+  /** False when the entry was not here (already removed or revoked). */
+  remove(entry: FanoutEntry): boolean {
+    return this.entries.delete(entry);
+  }
+
+  /** A listener starting at `fromSeq` needs the broker to go back: those events were already passed. */
+  needsRewind(fromSeq: number): boolean {
+    return fromSeq < this.cursor;
+  }
+
+  rewoundTo(seq: number): void {
+    this.cursor = seq;
+  }
+
+  /** Hands one stored message to every listener that still needs it. Never throws. */
+  deliver(seq: number, decode: () => SessionEvent): void {
+    this.cursor = Math.max(this.cursor, seq + 1);
+    let decoded: SessionEvent | SessionEventDecodeError | undefined;
+    for (const entry of this.entries) {
+      if (seq < entry.nextSeq) continue;
+      if (seq > entry.nextSeq) {
+        this.logger.warn(`Session ${this.sessionId}: expected seq ${entry.nextSeq}, got ${seq}`);
+        this.guard(() => entry.options.onGap?.(entry.nextSeq, seq));
+      }
+      entry.nextSeq = seq + 1;
+      decoded ??= this.tryDecode(decode);
+      const event = decoded;
+      if (event instanceof SessionEventDecodeError) {
+        this.guard(() => entry.options.onUndecodable?.(seq, event));
+      } else {
+        this.guard(() => entry.listener(event));
+      }
+    }
+  }
+
+  /** Ends every listener's subscription with `reason`. */
+  revokeAll(reason: RevocationReason): void {
+    const entries = [...this.entries];
+    this.entries.clear();
+    for (const entry of entries) this.guard(() => entry.options.onRevoked?.(reason));
+  }
+
+  private tryDecode(decode: () => SessionEvent): SessionEvent | SessionEventDecodeError {
+    try {
+      return decode();
+    } catch (error) {
+      if (error instanceof SessionEventDecodeError) {
+        this.logger.error(`Session ${this.sessionId}: ${error.message}`);
+        return error;
+      }
+      throw error;
+    }
+  }
+
+  private guard(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.logger.error(`Session ${this.sessionId}: a listener threw`, toStack(error));
+    }
+  }
+}

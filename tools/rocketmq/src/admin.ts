@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { namesrvAddress, type ToolConfig, toolPaths } from './config';
+import { classpath, commonJvmFlags } from './jvm';
+import { say } from './log';
+import { groupCommand, groups, topicCommand, topics } from './resources';
+
+const run = promisify(execFile);
+
+export class ProvisioningError extends Error {
+  override name = 'ProvisioningError';
+}
+
+/** Runs one `mqadmin` sub-command in a short-lived JVM and returns its output without logback's start-up noise. */
+export async function mqadmin(config: ToolConfig, version: string, args: string[]): Promise<string> {
+  const { stdout, stderr } = await run(
+    'java',
+    [
+      '-Xmx256m',
+      '-XX:+UseSerialGC',
+      '-XX:TieredStopAtLevel=1',
+      ...commonJvmFlags(config, 'mqadmin'),
+      '-Drmq.logback.configurationFile=rmq.tools.logback.xml',
+      '-cp',
+      classpath(config, version),
+      'org.apache.rocketmq.tools.command.MQAdminStartup',
+      ...args,
+    ],
+    { maxBuffer: 16 * 1024 * 1024, timeout: 60_000 },
+  );
+  return `${stdout}${stderr}`
+    .split('\n')
+    .filter((line) => !line.includes('|-INFO') && !line.includes('|-WARN') && line.trim() !== '')
+    .join('\n');
+}
+
+/** Every mqadmin call that brings topics and groups to the declared state (create or update). */
+export function provisioningCommands(config: ToolConfig): string[][] {
+  const namesrv = namesrvAddress(config);
+  return [
+    ...topics(config).map((topic) => topicCommand(topic, namesrv, config.clusterName)),
+    ...groups().map((group) => groupCommand(group, namesrv, config.clusterName)),
+  ];
+}
+
+/**
+ * Creates or updates the declared topics and groups. Idempotent; skipped when the store already holds
+ * exactly this declaration (the broker persists topics and groups in its store).
+ */
+export async function provision(config: ToolConfig, version: string): Promise<void> {
+  const commands = provisioningCommands(config);
+  const fingerprint = createHash('sha256').update(JSON.stringify({ version, commands })).digest('hex');
+  const marker = toolPaths(config).provisionedMarker;
+  if (readMarker(marker) === fingerprint) {
+    say('topics and groups already provisioned');
+    return;
+  }
+  for (const args of commands) {
+    const output = await mqadmin(config, version, args).catch((error: unknown) => {
+      throw new ProvisioningError(`mqadmin ${args.join(' ')} failed: ${(error as Error).message}`);
+    });
+    if (!/success/i.test(output)) {
+      throw new ProvisioningError(`mqadmin ${args.join(' ')} did not report success:\n${output}`);
+    }
+    say(`provisioned: ${args[0]} ${args[args.indexOf(args[0] === 'updateTopic' ? '-t' : '-g') + 1]}`);
+  }
+  writeFileSync(marker, JSON.stringify({ fingerprint, at: new Date().toISOString() }));
+}
+
+function readMarker(file: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { fingerprint?: string }).fingerprint;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,6 @@
+export { loadToolConfig, proxyEndpoint, namesrvAddress, type ToolConfig, ToolConfigError } from './config';
+export { start, stop, status, reset, isRunning, ROLES, ClusterError, type ClusterInfo } from './cluster';
+export { mqadmin, provision } from './admin';
+export { ensureArtifacts } from './artifacts';
+export { CHAT_TOPIC, GATEWAY_GROUP } from './resources';
+export { type Role } from './jvm';

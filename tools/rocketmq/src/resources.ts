@@ -1,0 +1,63 @@
+/**
+ * Topics and consumer groups the cluster is provisioned with, idempotently, on every start.
+ * Adding one is a one-line change: append an entry below.
+ */
+import type { ToolConfig } from './config';
+
+export type TopicSpec =
+  | { name: string; type: 'LITE'; liteTopicExpirationMinutes: number }
+  | { name: string; type: 'NORMAL' | 'FIFO' };
+
+export interface GroupSpec {
+  name: string;
+  /** Delivers in order; the Node lite consumer needs this to pick its FIFO consume service. */
+  orderly: boolean;
+  /** Attempts before the dead-letter queue are retryMaxTimes + 1. */
+  retryMaxTimes: number;
+  lite?: { bindTopic: string; subModel: 'Exclusive' | 'Shared'; clientQuota: number };
+}
+
+/** Parent topic of every session's LiteTopic: the channel `chat/{sessionId}`. */
+export const CHAT_TOPIC = 'chat';
+/** Lite consumer group shared by all gateway nodes (see docs/rocketmq.md, "Why Exclusive"). */
+export const GATEWAY_GROUP = 'gateway';
+
+export function topics(config: ToolConfig): TopicSpec[] {
+  return [{ name: CHAT_TOPIC, type: 'LITE', liteTopicExpirationMinutes: config.liteTopicExpirationMinutes }];
+}
+
+export function groups(): GroupSpec[] {
+  return [
+    {
+      name: GATEWAY_GROUP,
+      orderly: true,
+      retryMaxTimes: 3,
+      lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000 },
+    },
+  ];
+}
+
+/** `mqadmin` arguments that create or update one topic. */
+export function topicCommand(topic: TopicSpec, namesrv: string, cluster: string): string[] {
+  const attributes =
+    topic.type === 'LITE'
+      ? `+message.type=LITE,+lite.topic.expiration=${topic.liteTopicExpirationMinutes}`
+      : `+message.type=${topic.type}`;
+  const order = topic.type === 'FIFO' ? ['-o', 'true'] : [];
+  return ['updateTopic', '-n', namesrv, '-c', cluster, '-t', topic.name, ...order, '-a', attributes];
+}
+
+/** `mqadmin` arguments that create or update one consumer group. */
+export function groupCommand(group: GroupSpec, namesrv: string, cluster: string): string[] {
+  const args = ['updateSubGroup', '-n', namesrv, '-c', cluster, '-g', group.name];
+  args.push('-o', String(group.orderly), '-r', String(group.retryMaxTimes));
+  if (group.lite) {
+    // updateSubGroup's attributes option has no short form (-a means something else there).
+    const { bindTopic, subModel, clientQuota } = group.lite;
+    args.push(
+      '--attributes',
+      `+lite.bind.topic=${bindTopic},+lite.sub.model=${subModel},+lite.sub.client.quota=${clientQuota}`,
+    );
+  }
+  return args;
+}
