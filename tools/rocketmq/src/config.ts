@@ -24,9 +24,9 @@ export function loadToolConfig(env: NodeJS.ProcessEnv = process.env): ToolConfig
   const port = (name: string, fallback: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1024 || value > 65535) {
-      problems.push(`${name} must be a port number between 1024 and 65535 (got "${raw}")`);
+    const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isInteger(value) || value < 1024 || value > 65534) {
+      problems.push(`${name} must be a port number between 1024 and 65534 (got "${raw}")`);
     }
     return value;
   };
@@ -52,7 +52,7 @@ export function loadToolConfig(env: NodeJS.ProcessEnv = process.env): ToolConfig
   }
   // The broker also listens on port-2 (fast remoting) and port+1 (HA).
   const taken = [ports.namesrv, ports.broker - 2, ports.broker, ports.broker + 1, ports.proxyGrpc, ports.proxyRemoting];
-  if (new Set(taken).size !== taken.length) {
+  if (problems.length === 0 && new Set(taken).size !== taken.length) {
     problems.push(`ports overlap: ${taken.join(', ')} (the broker also uses its port-2 and port+1)`);
   }
   if (problems.length > 0) {

@@ -17,7 +17,8 @@ export function javaMajorVersion(versionOutput: string): number | undefined {
 
 /** Parses "Apache Maven 3.8.7" into [3, 8]. */
 export function mavenVersion(versionOutput: string): [number, number] | undefined {
-  const match = /Apache Maven (\d+)\.(\d+)/.exec(versionOutput.replace(/\u001b\[[0-9;]*m/g, ''));
+  const withoutColours = versionOutput.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+  const match = /Apache Maven (\d+)\.(\d+)/.exec(withoutColours);
   return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 

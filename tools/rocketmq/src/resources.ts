@@ -10,7 +10,7 @@ export type TopicSpec =
 
 export interface GroupSpec {
   name: string;
-  /** Delivers in order; the Node lite consumer needs this to pick its FIFO consume service. */
+  /** FIFO delivery: one message of a queue in flight at a time per group (see the gateway group below). */
   orderly: boolean;
   /** Attempts before the dead-letter queue are retryMaxTimes + 1. */
   retryMaxTimes: number;
@@ -30,8 +30,12 @@ export function groups(): GroupSpec[] {
   return [
     {
       name: GATEWAY_GROUP,
-      orderly: true,
+      // Not orderly on purpose: in a FIFO group the messages a killed node had fetched keep the session
+      // blocked for the whole invisible time (60 s measured), even after another node re-subscribes at an
+      // offset. Order and exactly-once per reader come from `seq` in @litesession/rocketmq instead.
+      orderly: false,
       retryMaxTimes: 3,
+      // Exclusive: one node serves a session at a time and a new subscriber takes it over at once.
       lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000 },
     },
   ];

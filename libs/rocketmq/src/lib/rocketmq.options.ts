@@ -26,6 +26,14 @@ export interface RocketMQModuleOptions {
   unhealthyAfterSendFailures?: number;
   /** How often the consumer checks whether the broker moved a session to another node. @default 2_000 */
   revocationCheckIntervalMs?: number;
+  /**
+   * A subscribed session that received nothing for this long after activity is re-subscribed once at its
+   * position, which makes the broker dispatch it again. Works around apache/rocketmq#11191 (5.5.0/5.5.1
+   * can lose a lite topic's dispatch event, stalling its backlog). 0 turns it off. @default 1_000
+   */
+  stallRecoveryMs?: number;
+  /** Upper bound on closing the lite consumer at shutdown (it otherwise waits out its long poll, up to ~21 s). @default 5_000 */
+  shutdownTimeoutMs?: number;
 }
 
 export interface ResolvedRocketMQOptions {
@@ -38,6 +46,8 @@ export interface ResolvedRocketMQOptions {
   readonly producerTopics: readonly string[];
   readonly unhealthyAfterSendFailures: number;
   readonly revocationCheckIntervalMs: number;
+  readonly stallRecoveryMs: number;
+  readonly shutdownTimeoutMs: number;
 }
 
 /** Applies defaults and reports every problem at once. Never mutates `raw`. */
@@ -47,17 +57,19 @@ export function resolveRocketMQOptions(raw: RocketMQModuleOptions): ResolvedRock
   if (!endpoints || !endpoints.split(';').every((e) => ENDPOINT.test(e.trim()))) {
     problems.push('endpoints must be "host:port" or several separated by ";" (e.g. 127.0.0.1:8081)');
   }
-  const positive = (name: string, value: unknown, fallback: number, min = 1): number => {
+  const integerAtLeast = (name: string, value: unknown, fallback: number, min = 1): number => {
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
       problems.push(`${name} must be an integer >= ${min}`);
     }
     return value as number;
   };
-  const startupTimeoutMs = positive('startupTimeoutMs', raw?.startupTimeoutMs, 10_000);
-  const requestTimeoutMs = positive('requestTimeoutMs', raw?.requestTimeoutMs, 3_000, 1_000);
-  const unhealthyAfterSendFailures = positive('unhealthyAfterSendFailures', raw?.unhealthyAfterSendFailures, 3);
-  const revocationCheckIntervalMs = positive('revocationCheckIntervalMs', raw?.revocationCheckIntervalMs, 2_000, 100);
+  const startupTimeoutMs = integerAtLeast('startupTimeoutMs', raw?.startupTimeoutMs, 10_000);
+  const requestTimeoutMs = integerAtLeast('requestTimeoutMs', raw?.requestTimeoutMs, 3_000, 1_000);
+  const unhealthyAfterSendFailures = integerAtLeast('unhealthyAfterSendFailures', raw?.unhealthyAfterSendFailures, 3);
+  const revocationCheckIntervalMs = integerAtLeast('revocationCheckIntervalMs', raw?.revocationCheckIntervalMs, 2_000, 100);
+  const stallRecoveryMs = integerAtLeast('stallRecoveryMs', raw?.stallRecoveryMs, 1_000, 0);
+  const shutdownTimeoutMs = integerAtLeast('shutdownTimeoutMs', raw?.shutdownTimeoutMs, 5_000);
   const parentTopic = raw?.sessionChannels?.parentTopic;
   if (typeof parentTopic !== 'string' || !NAME.test(parentTopic)) {
     problems.push('sessionChannels.parentTopic must be a topic name ([A-Za-z0-9_%-], 1-127 characters)');
@@ -85,5 +97,7 @@ export function resolveRocketMQOptions(raw: RocketMQModuleOptions): ResolvedRock
     producerTopics: Object.freeze([...producerTopics]),
     unhealthyAfterSendFailures,
     revocationCheckIntervalMs,
+    stallRecoveryMs,
+    shutdownTimeoutMs,
   });
 }

@@ -28,7 +28,7 @@ let routed = false;
  */
 export function routeClientDefaultLogger(): void {
   if (routed) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- patching the module object itself is the point
+  // A require, not an import: the module object itself is patched.
   const loggerModule = require('rocketmq-client-nodejs/dist/client/Logger') as LoggerModule;
   const logger = toRocketMQLogger(new Logger('RocketMQClient'));
   loggerModule.getDefaultLogger = () => logger;

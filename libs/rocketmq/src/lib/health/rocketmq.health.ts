@@ -20,6 +20,14 @@ export class RocketMQHealthIndicator {
 
   isHealthy<const Key extends string>(key: Key) {
     const indicator = this.health.check(key);
+    try {
+      return this.evaluate(indicator);
+    } catch (error) {
+      return indicator.down({ reason: `health check failed: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+
+  private evaluate(indicator: ReturnType<HealthIndicatorService['check']>) {
     if (!this.producer.isRunning()) {
       return indicator.down({ reason: 'producer is not running' });
     }

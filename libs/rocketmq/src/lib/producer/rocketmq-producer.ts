@@ -10,11 +10,12 @@ import { liteTopicFor } from '../session/session-id';
 import { toMessage } from '../util/describe-error';
 import { withTimeout } from '../util/with-timeout';
 
-/** Where a published session event landed. */
+/**
+ * A stored session event. Its `seq` is known only to readers: for a lite message the broker's send receipt
+ * carries the parent topic's queue offset, not the lite topic's (see docs/rocketmq.md).
+ */
 export interface PublishedSessionEvent {
   sessionId: string;
-  /** The event's offset in the session's LiteTopic (what listeners see as `seq`). */
-  seq: number;
   messageId: string;
 }
 
@@ -65,7 +66,7 @@ export class RocketMQProducer implements OnModuleInit, OnApplicationShutdown {
     return { consecutiveFailures: this.consecutiveFailures, lastFailure: this.lastFailure };
   }
 
-  /** Appends one event to a session's log (its LiteTopic) and returns the event's `seq`. */
+  /** Appends one event to a session's log (its LiteTopic). */
   async publish(sessionId: string, event: SessionEventInput): Promise<PublishedSessionEvent> {
     const liteTopic = liteTopicFor(sessionId);
     const body = encodeSessionEvent(event);
@@ -74,7 +75,7 @@ export class RocketMQProducer implements OnModuleInit, OnApplicationShutdown {
       liteTopic,
       body,
     });
-    return { sessionId, seq: Number(receipt.offset), messageId: receipt.messageId };
+    return { sessionId, messageId: receipt.messageId };
   }
 
   /** Sends a message to a normal or FIFO topic (one listed in `producerTopics`). */
@@ -86,7 +87,7 @@ export class RocketMQProducer implements OnModuleInit, OnApplicationShutdown {
   private async sendRaw(
     what: string,
     message: Parameters<Producer['send']>[0],
-  ): Promise<{ messageId: string; offset: number }> {
+  ): Promise<{ messageId: string }> {
     if (!this.producer.isRunning()) {
       throw new SessionChannelsClosedError('The RocketMQ producer is not running');
     }

@@ -1,13 +1,8 @@
 import type { LoggerService } from '@nestjs/common';
-import {
-  ConsumeResult,
-  LitePushConsumerBuilder,
-  type MessageView,
-  OffsetOption,
-  type LitePushConsumer,
-} from 'rocketmq-client-nodejs';
+import { ConsumeResult, type MessageView, OffsetOption } from 'rocketmq-client-nodejs';
 import { toClientConfiguration } from '../client/client-configuration';
 import type { ResolvedRocketMQOptions } from '../rocketmq.options';
+import { LiteSessionPushConsumer } from './lite-session-push-consumer';
 
 /** One message of a lite topic, as the session channels need it. */
 export interface LiteDelivery {
@@ -37,29 +32,33 @@ export type LiteConsumerFactory = (
 ) => Promise<LiteConsumer>;
 
 /**
- * Builds and starts a LitePushConsumer of rocketmq-client-nodejs. Every message is acked: delivery to a
- * listener is best effort and resuming by `seq` re-reads the durable log, so a redelivery would not help.
+ * Starts a lite push consumer (rocketmq-client-nodejs, with the eviction notice handled). Every message is
+ * acked: delivery to a listener is best effort and resuming by `seq` re-reads the durable log, so a
+ * redelivery would not help.
  */
 export const createLitePushConsumer: LiteConsumerFactory = async (options, logger, onMessage) => {
   const { parentTopic, consumerGroup } = options.sessionChannels;
   if (!consumerGroup) throw new Error('sessionChannels.consumerGroup is not configured');
-  const consumer: LitePushConsumer = await new LitePushConsumerBuilder()
-    .setClientConfiguration(toClientConfiguration(options, logger))
-    .setConsumerGroup(consumerGroup)
-    .bindTopic(parentTopic)
-    .setMessageListener({
+  const consumer = new LiteSessionPushConsumer({
+    ...toClientConfiguration(options, logger),
+    namespace: options.namespace,
+    consumerGroup,
+    bindTopic: parentTopic,
+    // Unused by the lite consumer, which subscribes the bind topic itself; required by the options type.
+    subscriptions: new Map(),
+    messageListener: {
       consume(view: MessageView) {
         onMessage(toDelivery(view));
         return ConsumeResult.SUCCESS;
       },
-    })
-    .build();
+    },
+  });
+  await consumer.startup();
   return {
     subscribeLite: (liteTopic, fromOffset) => consumer.subscribeLite(liteTopic, OffsetOption.ofOffset(fromOffset)),
     unsubscribeLite: (liteTopic) => consumer.unsubscribeLite(liteTopic),
     getLiteTopicSet: () => consumer.getLiteTopicSet(),
-    // LitePushConsumer's interface omits isRunning; its implementation (a PushConsumer) has it.
-    isRunning: () => (consumer as unknown as { isRunning(): boolean }).isRunning(),
+    isRunning: () => consumer.isRunning(),
     close: () => consumer.close(),
   };
 };

@@ -44,8 +44,9 @@ export class RocketMQSessionChannels
   private readonly sessions = new Map<string, SessionFanout>();
   private readonly serial = new KeyedSerialQueue();
   private consumer: LiteConsumer | undefined;
-  private revocationTimer: NodeJS.Timeout | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
   private draining = false;
+  private stallRecoveries = 0;
 
   constructor(
     @Inject(RESOLVED_ROCKETMQ_OPTIONS) private readonly options: ResolvedRocketMQOptions,
@@ -65,8 +66,10 @@ export class RocketMQSessionChannels
       void starting.then((late) => late.close()).catch(() => undefined);
       throw new RocketMQStartupError('RocketMQ lite consumer', this.options.endpoints, { cause: error });
     }
-    this.revocationTimer = setInterval(() => this.reconcile(), this.options.revocationCheckIntervalMs);
-    this.revocationTimer.unref();
+    this.every(this.options.revocationCheckIntervalMs, () => this.reconcile());
+    if (this.options.stallRecoveryMs > 0) {
+      this.every(Math.max(50, Math.floor(this.options.stallRecoveryMs / 4)), () => this.recoverStalls());
+    }
     this.logger.log(
       `Lite consumer started (group ${this.options.sessionChannels.consumerGroup}, ` +
         `topic ${this.options.sessionChannels.parentTopic})`,
@@ -78,11 +81,15 @@ export class RocketMQSessionChannels
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.revocationTimer);
+    this.timers.splice(0).forEach(clearInterval);
     const consumer = this.consumer;
     this.consumer = undefined;
     this.sessions.clear();
-    await consumer?.close();
+    if (!consumer) return;
+    // Every message is acked as it arrives, so nothing is lost by not waiting out the client's long poll.
+    await withTimeout(consumer.close(), this.options.shutdownTimeoutMs, 'Closing the lite consumer').catch(
+      (error: unknown) => this.logger.warn(`${toMessage(error)}; continuing shutdown`),
+    );
   }
 
   isRunning(): boolean {
@@ -92,7 +99,7 @@ export class RocketMQSessionChannels
   stats(): SessionChannelStats {
     let listeners = 0;
     for (const fanout of this.sessions.values()) listeners += fanout.size;
-    return { sessions: this.sessions.size, listeners };
+    return { sessions: this.sessions.size, listeners, stallRecoveries: this.stallRecoveries };
   }
 
   publish(sessionId: string, event: SessionEventInput): Promise<PublishedSessionEvent> {
@@ -139,28 +146,57 @@ export class RocketMQSessionChannels
     }
     existing.add(entry);
     if (existing.needsRewind(entry.nextSeq)) {
-      await this.rewind(existing, entry);
+      // The new listener needs events this process already passed; the others skip what they have.
+      await this.reposition(existing, entry.nextSeq, { rearm: true, joining: entry });
     }
   }
 
   /**
-   * Moves the session's position back so a newly added listener gets its earlier events; the listeners
-   * already there skip what they have. The client ignores a second subscribe of a topic it holds, so
-   * this is an unsubscribe followed by a subscribe at the new offset.
+   * Moves a session's broker position to `seq`. The client ignores a second subscribe of a topic it holds,
+   * so this is an unsubscribe and a subscribe at the offset; the broker dispatches the session anew.
+   * If the broker refuses midway, every listener of the session is revoked (a `joining` one gets the error).
    */
-  private async rewind(fanout: SessionFanout, entry: FanoutEntry): Promise<void> {
+  private async reposition(
+    fanout: SessionFanout,
+    seq: number,
+    how: { rearm: boolean; joining?: FanoutEntry },
+  ): Promise<void> {
     const consumer = this.requireConsumer();
     const topic = liteTopicFor(fanout.sessionId);
     try {
       await consumer.unsubscribeLite(topic);
-      await consumer.subscribeLite(topic, entry.nextSeq);
-      fanout.rewoundTo(entry.nextSeq);
+      await consumer.subscribeLite(topic, seq);
+      fanout.positionedAt(seq, { rearm: how.rearm });
     } catch (error) {
-      fanout.remove(entry);
       this.sessions.delete(fanout.sessionId);
+      if (how.joining) fanout.remove(how.joining);
       fanout.revokeAll('resubscribe_failed');
       await consumer.unsubscribeLite(topic).catch(() => undefined);
       throw translateSubscribeError(fanout.sessionId, error);
+    }
+  }
+
+  /**
+   * apache/rocketmq#11191 (in 5.5.0 and 5.5.1): the broker can drop a lite topic's dispatch event while the
+   * topic is FIFO-blocked during a pop, and then delivers nothing more of its backlog until a new message
+   * arrives or the topic is subscribed again. So a session that has been quiet for `stallRecoveryMs`
+   * after activity is re-subscribed once at its position; if nothing was stuck, nothing is delivered.
+   */
+  private recoverStalls(): void {
+    const now = Date.now();
+    for (const [sessionId, fanout] of this.sessions) {
+      if (this.serial.isBusy(sessionId) || !fanout.takeStall(now, this.options.stallRecoveryMs)) continue;
+      void this.serial
+        .run(sessionId, async () => {
+          const consumer = this.consumer;
+          // Gone, or evicted by another node (reconcile revokes it): a re-subscribe would steal it back.
+          if (this.sessions.get(sessionId) !== fanout || !consumer?.getLiteTopicSet().has(liteTopicFor(sessionId))) {
+            return;
+          }
+          this.stallRecoveries += 1;
+          await this.reposition(fanout, fanout.cursor, { rearm: false });
+        })
+        .catch((error: unknown) => this.logger.warn(`Stall recovery of session ${sessionId} failed: ${toMessage(error)}`));
     }
   }
 
@@ -188,7 +224,8 @@ export class RocketMQSessionChannels
         return;
       }
       const seq = delivery.offset;
-      fanout.deliver(seq, () => decodeSessionEvent(delivery.body, { sessionId, seq, messageId: delivery.messageId }));
+      const { messageId } = delivery;
+      fanout.deliver(seq, messageId, () => decodeSessionEvent(delivery.body, { sessionId, seq, messageId }));
     } catch (error) {
       this.logger.error(`Dispatch of message ${delivery.messageId} failed`, toStack(error));
     }
@@ -219,6 +256,12 @@ export class RocketMQSessionChannels
           .catch((error: unknown) => this.logger.warn(`Releasing session ${sessionId} failed: ${toMessage(error)}`));
       }
     }
+  }
+
+  private every(ms: number, task: () => void): void {
+    const timer = setInterval(task, ms);
+    timer.unref();
+    this.timers.push(timer);
   }
 
   private requireConsumer(): LiteConsumer {

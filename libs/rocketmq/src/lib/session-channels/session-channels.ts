@@ -34,6 +34,8 @@ export interface SessionChannelStats {
   sessions: number;
   /** Listeners across those sessions (e.g. sockets). */
   listeners: number;
+  /** Re-subscriptions made to recover a stalled session (see RocketMQModuleOptions.stallRecoveryMs). */
+  stallRecoveries: number;
 }
 
 /**

@@ -18,14 +18,22 @@ export interface FanoutEntry {
 export class SessionFanout {
   private readonly entries = new Set<FanoutEntry>();
   /** The `seq` the broker is expected to deliver next for this process. */
-  private cursor: number;
+  private next: number;
+  private lastActivityAt = Date.now();
+  /** Whether a quiet spell should still trigger one stall recovery (see RocketMQSessionChannels). */
+  private recoveryArmed = true;
 
   constructor(
     readonly sessionId: string,
     startSeq: number,
     private readonly logger: Logger,
   ) {
-    this.cursor = startSeq;
+    this.next = startSeq;
+  }
+
+  /** The `seq` the broker is expected to deliver next. */
+  get cursor(): number {
+    return this.next;
   }
 
   get size(): number {
@@ -43,16 +51,31 @@ export class SessionFanout {
 
   /** A listener starting at `fromSeq` needs the broker to go back: those events were already passed. */
   needsRewind(fromSeq: number): boolean {
-    return fromSeq < this.cursor;
+    return fromSeq < this.next;
   }
 
-  rewoundTo(seq: number): void {
-    this.cursor = seq;
+  /**
+   * The subscription was (re)positioned at `seq`. `rearm: false` after a stall recovery: an idle session
+   * is re-subscribed once per quiet spell, not every `stallRecoveryMs`.
+   */
+  positionedAt(seq: number, options: { rearm: boolean } = { rearm: true }, now = Date.now()): void {
+    this.next = seq;
+    this.lastActivityAt = now;
+    this.recoveryArmed = options.rearm;
+  }
+
+  /** True once per quiet spell: nothing arrived for `quietMs` since the last delivery or (re)positioning. */
+  takeStall(now: number, quietMs: number): boolean {
+    if (!this.recoveryArmed || now - this.lastActivityAt < quietMs) return false;
+    this.recoveryArmed = false;
+    return true;
   }
 
   /** Hands one stored message to every listener that still needs it. Never throws. */
-  deliver(seq: number, decode: () => SessionEvent): void {
-    this.cursor = Math.max(this.cursor, seq + 1);
+  deliver(seq: number, messageId: string, decode: () => SessionEvent): void {
+    this.next = Math.max(this.next, seq + 1);
+    this.lastActivityAt = Date.now();
+    this.recoveryArmed = true;
     let decoded: SessionEvent | SessionEventDecodeError | undefined;
     for (const entry of this.entries) {
       if (seq < entry.nextSeq) continue;
@@ -61,7 +84,7 @@ export class SessionFanout {
         this.guard(() => entry.options.onGap?.(entry.nextSeq, seq));
       }
       entry.nextSeq = seq + 1;
-      decoded ??= this.tryDecode(decode);
+      decoded ??= this.tryDecode(messageId, decode);
       const event = decoded;
       if (event instanceof SessionEventDecodeError) {
         this.guard(() => entry.options.onUndecodable?.(seq, event));
@@ -78,15 +101,16 @@ export class SessionFanout {
     for (const entry of entries) this.guard(() => entry.options.onRevoked?.(reason));
   }
 
-  private tryDecode(decode: () => SessionEvent): SessionEvent | SessionEventDecodeError {
+  private tryDecode(messageId: string, decode: () => SessionEvent): SessionEvent | SessionEventDecodeError {
     try {
       return decode();
     } catch (error) {
-      if (error instanceof SessionEventDecodeError) {
-        this.logger.error(`Session ${this.sessionId}: ${error.message}`);
-        return error;
-      }
-      throw error;
+      const typed =
+        error instanceof SessionEventDecodeError
+          ? error
+          : new SessionEventDecodeError('malformed', messageId, error instanceof Error ? error.message : String(error));
+      this.logger.error(`Session ${this.sessionId}: ${typed.message}`);
+      return typed;
     }
   }
 

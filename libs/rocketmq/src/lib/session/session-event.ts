@@ -67,7 +67,13 @@ export function encodeSessionEvent(input: SessionEventInput): Buffer {
   if (input.turnId !== undefined) wire.turnId = input.turnId;
   if (input.text !== undefined) wire.text = input.text;
   if (input.data !== undefined) wire.data = input.data;
-  const body = Buffer.from(JSON.stringify(wire), 'utf8');
+  let json: string;
+  try {
+    json = JSON.stringify(wire);
+  } catch (error) {
+    throw new InvalidSessionEventError(`Session event cannot be serialized: ${(error as Error).message}`);
+  }
+  const body = Buffer.from(json, 'utf8');
   if (body.length > MAX_SESSION_EVENT_BYTES) {
     throw new InvalidSessionEventError(
       `Session event of ${body.length} bytes exceeds the ${MAX_SESSION_EVENT_BYTES}-byte limit`,

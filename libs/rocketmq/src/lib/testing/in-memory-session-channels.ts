@@ -1,5 +1,6 @@
 import type { PublishedSessionEvent } from '../producer/rocketmq-producer';
 import { encodeSessionEvent, decodeSessionEvent, type SessionEvent, type SessionEventInput } from '../session/session-event';
+import { SessionChannelsClosedError } from '../rocketmq.errors';
 import { assertSessionId } from '../session/session-id';
 import {
   type RevocationReason,
@@ -34,12 +35,17 @@ export class InMemorySessionChannels extends SessionChannels {
     const messageId = `mem-${sessionId}-${seq}`;
     log.push(decodeSessionEvent(encodeSessionEvent(input), { sessionId, seq, messageId }));
     queueMicrotask(() => this.flush(sessionId));
-    return { sessionId, seq, messageId };
+    return { sessionId, messageId };
   }
 
   async subscribe(sessionId: string, options: SubscribeOptions, listener: SessionListener): Promise<SessionSubscription> {
     assertSessionId(sessionId);
-    const subscriber: Subscriber = { sessionId, listener, options, nextSeq: options.fromSeq ?? 0 };
+    const fromSeq = options.fromSeq ?? 0;
+    if (!Number.isSafeInteger(fromSeq) || fromSeq < 0) {
+      throw new RangeError(`fromSeq must be an integer >= 0 (got ${String(options.fromSeq)})`);
+    }
+    if (!this.running) throw new SessionChannelsClosedError('Session channels are not running');
+    const subscriber: Subscriber = { sessionId, listener, options, nextSeq: fromSeq };
     this.subscribers.add(subscriber);
     queueMicrotask(() => this.flush(sessionId));
     return { sessionId, unsubscribe: async () => void this.subscribers.delete(subscriber) };
@@ -53,6 +59,7 @@ export class InMemorySessionChannels extends SessionChannels {
     return {
       sessions: new Set([...this.subscribers].map((s) => s.sessionId)).size,
       listeners: this.subscribers.size,
+      stallRecoveries: 0,
     };
   }
 
@@ -82,7 +89,11 @@ export class InMemorySessionChannels extends SessionChannels {
       while (subscriber.nextSeq < log.length && this.subscribers.has(subscriber)) {
         const event = log[subscriber.nextSeq] as SessionEvent;
         subscriber.nextSeq += 1;
-        subscriber.listener(event);
+        try {
+          subscriber.listener(event);
+        } catch {
+          // Like the real adapter: one failing listener does not stop delivery to the others.
+        }
       }
     }
   }

@@ -1,0 +1,41 @@
+import { LitePushConsumerImpl } from 'rocketmq-client-nodejs';
+
+type Options = ConstructorParameters<typeof LitePushConsumerImpl>[0];
+type Endpoints = Parameters<LitePushConsumerImpl['createTelemetryStream']>[0];
+type Status = Parameters<LitePushConsumerImpl['onUnknownCommand']>[1];
+
+/** TelemetryCommand.CommandCase.NOTIFY_UNSUBSCRIBE_LITE_COMMAND in the v2 protocol. */
+const NOTIFY_UNSUBSCRIBE_LITE_COMMAND = 9;
+
+interface TelemetryCommandLike {
+  getCommandCase(): number;
+  getNotifyUnsubscribeLiteCommand(): Parameters<LitePushConsumerImpl['onNotifyUnsubscribeLiteCommand']>[0] | undefined;
+}
+
+/**
+ * rocketmq-client-nodejs 1.0.8's LitePushConsumer, plus handling of the broker's "unsubscribe lite" notice.
+ * The 1.0.8 telemetry session does not dispatch that command (it logs it as unrecognized), so a node whose
+ * session another node took over (Exclusive group) would keep it in its set, re-add it with every periodic
+ * full sync and go on receiving part of the stream. Here the notice reaches the consumer's own handler,
+ * which drops the lite topic from its set; RocketMQSessionChannels then revokes the session's listeners.
+ */
+export class LiteSessionPushConsumer extends LitePushConsumerImpl {
+  constructor(options: Options) {
+    super(options);
+  }
+
+  override createTelemetryStream(endpoints: Endpoints) {
+    const stream = super.createTelemetryStream(endpoints);
+    stream.on('data', (command: TelemetryCommandLike) => {
+      if (command.getCommandCase() !== NOTIFY_UNSUBSCRIBE_LITE_COMMAND) return;
+      const notice = command.getNotifyUnsubscribeLiteCommand();
+      if (notice) this.onNotifyUnsubscribeLiteCommand(notice);
+    });
+    return stream;
+  }
+
+  /** The client passes commands it does not know here with their (absent) status; only real statuses matter. */
+  override onUnknownCommand(endpoints: Endpoints, status: Status) {
+    if (status) super.onUnknownCommand(endpoints, status);
+  }
+}

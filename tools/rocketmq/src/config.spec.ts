@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadToolConfig, namesrvAddress, proxyEndpoint, REPO_ROOT, ToolConfigError, toolPaths } from './config';
+
+/** The problems loadToolConfig reports for `env`, or [] when it accepts it. */
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadToolConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ToolConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('loadToolConfig', () => {
+  it('uses the defaults when no ROCKETMQ_* variable is set', () => {
+    const config = loadToolConfig({});
+
+    expect(config).toEqual({
+      dir: path.join(REPO_ROOT, '.rocketmq'),
+      confDir: path.join(REPO_ROOT, 'tools/rocketmq/conf'),
+      host: '127.0.0.1',
+      ports: { namesrv: 9876, broker: 10911, proxyGrpc: 8081, proxyRemoting: 8080 },
+      pinnedVersion: undefined,
+      liteTopicExpirationMinutes: 1440,
+      clusterName: 'DefaultCluster',
+      brokerName: 'broker-a',
+    });
+    expect(existsSync(path.join(config.confDir, 'broker.conf'))).toBe(true);
+    expect(proxyEndpoint(config)).toBe('127.0.0.1:8081');
+    expect(namesrvAddress(config)).toBe('127.0.0.1:9876');
+  });
+
+  it('treats empty variables as unset', () => {
+    const config = loadToolConfig({ ROCKETMQ_NAMESRV_PORT: '', ROCKETMQ_VERSION: '', ROCKETMQ_DIR: '' });
+
+    expect(config.ports.namesrv).toBe(9876);
+    expect(config.pinnedVersion).toBeUndefined();
+    expect(config.dir).toBe(path.join(REPO_ROOT, '.rocketmq'));
+  });
+
+  it('applies every override', () => {
+    const config = loadToolConfig({
+      ROCKETMQ_DIR: '/var/tmp/rmq',
+      ROCKETMQ_NAMESRV_PORT: '19876',
+      ROCKETMQ_BROKER_PORT: '20911',
+      ROCKETMQ_PROXY_PORT: '18081',
+      ROCKETMQ_PROXY_REMOTING_PORT: '18080',
+      ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES: '-1',
+      ROCKETMQ_VERSION: '5.5.0',
+    });
+
+    expect(config).toMatchObject({
+      dir: '/var/tmp/rmq',
+      ports: { namesrv: 19876, broker: 20911, proxyGrpc: 18081, proxyRemoting: 18080 },
+      liteTopicExpirationMinutes: -1,
+      pinnedVersion: '5.5.0',
+    });
+    expect(proxyEndpoint(config)).toBe('127.0.0.1:18081');
+  });
+
+  it('resolves a relative ROCKETMQ_DIR to an absolute path', () => {
+    expect(loadToolConfig({ ROCKETMQ_DIR: 'some/dir' }).dir).toBe(path.resolve('some/dir'));
+  });
+
+  it.each(['1', '43200'])('accepts a lite topic expiration of %s minutes', (minutes) => {
+    expect(loadToolConfig({ ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES: minutes }).liteTopicExpirationMinutes).toBe(
+      Number(minutes),
+    );
+  });
+
+  it.each(['0', '-2', '43201', '1.5', 'never'])('rejects a lite topic expiration of %p', (minutes) => {
+    expect(problemsOf({ ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES: minutes })).toEqual([
+      `ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES must be -1 (never) or 1..43200 (got "${minutes}")`,
+    ]);
+  });
+
+  it.each(['1023', '65535', '8081.5', 'http', '0x2400'])('rejects the port %p', (port) => {
+    expect(problemsOf({ ROCKETMQ_PROXY_PORT: port })).toEqual([
+      `ROCKETMQ_PROXY_PORT must be a port number between 1024 and 65534 (got "${port}")`,
+    ]);
+  });
+
+  it.each(['5.4.0', '5.6.0', '5.5', 'latest', '5.5.0-SNAPSHOT'])('rejects the version %p', (version) => {
+    expect(problemsOf({ ROCKETMQ_VERSION: version })).toEqual([
+      `ROCKETMQ_VERSION must be a 5.5.x version such as 5.5.0 (got "${version}")`,
+    ]);
+  });
+
+  it('reports every problem at once', () => {
+    let thrown: unknown;
+    try {
+      loadToolConfig({
+        ROCKETMQ_NAMESRV_PORT: '80',
+        ROCKETMQ_PROXY_PORT: 'not-a-port',
+        ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES: '0',
+        ROCKETMQ_VERSION: '5.4.0',
+      });
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(ToolConfigError);
+    const error = thrown as ToolConfigError;
+    expect(error.name).toBe('ToolConfigError');
+    expect(error.problems).toEqual([
+      'ROCKETMQ_NAMESRV_PORT must be a port number between 1024 and 65534 (got "80")',
+      'ROCKETMQ_PROXY_PORT must be a port number between 1024 and 65534 (got "not-a-port")',
+      'ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES must be -1 (never) or 1..43200 (got "0")',
+      'ROCKETMQ_VERSION must be a 5.5.x version such as 5.5.0 (got "5.4.0")',
+    ]);
+    for (const problem of error.problems) expect(error.message).toContain(problem);
+  });
+
+  it.each([
+    ['the proxy on the name server port', { ROCKETMQ_PROXY_PORT: '9876' }],
+    ['both proxy ports the same', { ROCKETMQ_PROXY_PORT: '18080', ROCKETMQ_PROXY_REMOTING_PORT: '18080' }],
+    ["the proxy on the broker's fast remoting port (port-2)", { ROCKETMQ_PROXY_PORT: '10909' }],
+    ["the proxy on the broker's HA port (port+1)", { ROCKETMQ_PROXY_REMOTING_PORT: '10912' }],
+    ["the broker's port-2 on the proxy remoting port", { ROCKETMQ_BROKER_PORT: '8082' }],
+  ])('detects overlapping ports: %s', (_, env) => {
+    const problems = problemsOf(env);
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^ports overlap: /);
+  });
+
+  it('derives the working paths from the folder', () => {
+    const paths = toolPaths(loadToolConfig({ ROCKETMQ_DIR: '/var/tmp/rmq' }));
+
+    expect(paths.store).toBe('/var/tmp/rmq/store');
+    expect(paths.libDir('5.5.0')).toBe('/var/tmp/rmq/dist/5.5.0/lib');
+    expect(paths.completeMarker('5.5.0')).toBe('/var/tmp/rmq/dist/5.5.0/COMPLETE');
+  });
+});

@@ -1,0 +1,124 @@
+import { loadToolConfig } from './config';
+import { CHAT_TOPIC, GATEWAY_GROUP, type GroupSpec, groupCommand, groups, topicCommand, topics } from './resources';
+
+const NAMESRV = '127.0.0.1:9876';
+const CLUSTER = 'DefaultCluster';
+
+describe('topicCommand', () => {
+  it('creates a LITE topic with its message type and expiration attributes', () => {
+    expect(topicCommand({ name: 'chat', type: 'LITE', liteTopicExpirationMinutes: 1440 }, NAMESRV, CLUSTER)).toEqual([
+      'updateTopic',
+      '-n',
+      '127.0.0.1:9876',
+      '-c',
+      'DefaultCluster',
+      '-t',
+      'chat',
+      '-a',
+      '+message.type=LITE,+lite.topic.expiration=1440',
+    ]);
+  });
+
+  it('passes "never expires" (-1) through unchanged', () => {
+    expect(topicCommand({ name: 'chat', type: 'LITE', liteTopicExpirationMinutes: -1 }, NAMESRV, CLUSTER)).toContain(
+      '+message.type=LITE,+lite.topic.expiration=-1',
+    );
+  });
+
+  it('creates a NORMAL topic without the order flag', () => {
+    expect(topicCommand({ name: 'jobs', type: 'NORMAL' }, NAMESRV, CLUSTER)).toEqual([
+      'updateTopic',
+      '-n',
+      NAMESRV,
+      '-c',
+      CLUSTER,
+      '-t',
+      'jobs',
+      '-a',
+      '+message.type=NORMAL',
+    ]);
+  });
+
+  it('creates a FIFO topic with the order flag', () => {
+    expect(topicCommand({ name: 'jobs', type: 'FIFO' }, NAMESRV, CLUSTER)).toEqual([
+      'updateTopic',
+      '-n',
+      NAMESRV,
+      '-c',
+      CLUSTER,
+      '-t',
+      'jobs',
+      '-o',
+      'true',
+      '-a',
+      '+message.type=FIFO',
+    ]);
+  });
+});
+
+describe('groupCommand', () => {
+  it('creates the lite group with the long --attributes option, unordered delivery and 3 retries', () => {
+    const [gateway] = groups();
+    if (!gateway) throw new Error('no group is provisioned');
+
+    expect(groupCommand(gateway, NAMESRV, CLUSTER)).toEqual([
+      'updateSubGroup',
+      '-n',
+      '127.0.0.1:9876',
+      '-c',
+      'DefaultCluster',
+      '-g',
+      'gateway',
+      '-o',
+      'false',
+      '-r',
+      '3',
+      '--attributes',
+      '+lite.bind.topic=chat,+lite.sub.model=Exclusive,+lite.sub.client.quota=20000',
+    ]);
+  });
+
+  it('never uses -a, which means something else to updateSubGroup', () => {
+    const [gateway] = groups();
+    if (!gateway) throw new Error('no group is provisioned');
+
+    expect(groupCommand(gateway, NAMESRV, CLUSTER)).not.toContain('-a');
+  });
+
+  it('adds no attributes to a group that is not a lite group', () => {
+    const group: GroupSpec = { name: 'llm-scheduler', orderly: false, retryMaxTimes: 16 };
+
+    expect(groupCommand(group, NAMESRV, CLUSTER)).toEqual([
+      'updateSubGroup',
+      '-n',
+      NAMESRV,
+      '-c',
+      CLUSTER,
+      '-g',
+      'llm-scheduler',
+      '-o',
+      'false',
+      '-r',
+      '16',
+    ]);
+  });
+});
+
+describe('provisioned resources', () => {
+  it('provisions the chat topic as LITE with the configured expiration', () => {
+    const config = loadToolConfig({ ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES: '60' });
+
+    expect(topics(config)).toEqual([{ name: CHAT_TOPIC, type: 'LITE', liteTopicExpirationMinutes: 60 }]);
+  });
+
+  it('binds the gateway group to the chat topic, exclusively', () => {
+    expect(groups()).toEqual([
+      {
+        name: GATEWAY_GROUP,
+        orderly: false,
+        retryMaxTimes: 3,
+        lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000 },
+      },
+    ]);
+  });
+});
