@@ -74,7 +74,7 @@ describe('groupCommand', () => {
       '-r',
       '3',
       '--attributes',
-      '+lite.bind.topic=chat,+lite.sub.model=Exclusive,+lite.sub.client.quota=20000',
+      '+lite.bind.topic=chat,+lite.sub.model=Exclusive,+lite.sub.client.quota=20000,+lite.sub.client.max.event.cnt=10000',
     ]);
   });
 
@@ -117,7 +117,7 @@ describe('provisioned resources', () => {
         name: GATEWAY_GROUP,
         orderly: false,
         retryMaxTimes: 3,
-        lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000 },
+        lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
       },
     ]);
   });

@@ -14,7 +14,11 @@ export interface GroupSpec {
   orderly: boolean;
   /** Attempts before the dead-letter queue are retryMaxTimes + 1. */
   retryMaxTimes: number;
-  lite?: { bindTopic: string; subModel: 'Exclusive' | 'Shared'; clientQuota: number };
+  /**
+   * clientQuota: lite topics one client may subscribe (sessions per gateway node). maxEventCount: pending
+   * dispatch events per client before the broker drops them and falls back to a delayed full dispatch.
+   */
+  lite?: { bindTopic: string; subModel: 'Exclusive' | 'Shared'; clientQuota: number; maxEventCount: number };
 }
 
 /** Parent topic of every session's LiteTopic: the channel `chat/{sessionId}`. */
@@ -36,7 +40,7 @@ export function groups(): GroupSpec[] {
       orderly: false,
       retryMaxTimes: 3,
       // Exclusive: one node serves a session at a time and a new subscriber takes it over at once.
-      lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000 },
+      lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
     },
   ];
 }
@@ -57,10 +61,11 @@ export function groupCommand(group: GroupSpec, namesrv: string, cluster: string)
   args.push('-o', String(group.orderly), '-r', String(group.retryMaxTimes));
   if (group.lite) {
     // updateSubGroup's attributes option has no short form (-a means something else there).
-    const { bindTopic, subModel, clientQuota } = group.lite;
+    const { bindTopic, subModel, clientQuota, maxEventCount } = group.lite;
     args.push(
       '--attributes',
-      `+lite.bind.topic=${bindTopic},+lite.sub.model=${subModel},+lite.sub.client.quota=${clientQuota}`,
+      `+lite.bind.topic=${bindTopic},+lite.sub.model=${subModel},+lite.sub.client.quota=${clientQuota},` +
+        `+lite.sub.client.max.event.cnt=${maxEventCount}`,
     );
   }
   return args;

@@ -27,9 +27,10 @@ export interface RocketMQModuleOptions {
   /** How often the consumer checks whether the broker moved a session to another node. @default 2_000 */
   revocationCheckIntervalMs?: number;
   /**
-   * A subscribed session that received nothing for this long after activity is re-subscribed once at its
-   * position, which makes the broker dispatch it again. Works around apache/rocketmq#11191 (5.5.0/5.5.1
-   * can lose a lite topic's dispatch event, stalling its backlog). 0 turns it off. @default 1_000
+   * When a subscribed session received nothing for this long after activity, the consumer re-sends its
+   * whole subscription set, which makes the broker dispatch stalled sessions again (5.5.0 loses dispatch
+   * events: apache/rocketmq#11191, docs/rocketmq.md). At most one resync per period; 0 turns it off.
+   * @default 1_000
    */
   stallRecoveryMs?: number;
   /** Upper bound on closing the lite consumer at shutdown (it otherwise waits out its long poll, up to ~21 s). @default 5_000 */

@@ -21,6 +21,8 @@ export interface LiteConsumer {
   unsubscribeLite(liteTopic: string): Promise<void>;
   /** Lite topics this client is subscribed to, as the broker last told it. */
   getLiteTopicSet(): Set<string>;
+  /** Re-sends this client's whole lite subscription set (the client's own periodic full sync, now). */
+  resync(): Promise<void>;
   isRunning(): boolean;
   close(): Promise<void>;
 }
@@ -59,6 +61,7 @@ export const createLitePushConsumer: LiteConsumerFactory = async (options, logge
     unsubscribeLite: (liteTopic) => consumer.unsubscribeLite(liteTopic),
     getLiteTopicSet: () => consumer.getLiteTopicSet(),
     isRunning: () => consumer.isRunning(),
+    resync: () => consumer.resyncSubscriptions(),
     close: () => consumer.close(),
   };
 };

@@ -12,8 +12,13 @@ interface TelemetryCommandLike {
   getNotifyUnsubscribeLiteCommand(): Parameters<LitePushConsumerImpl['onNotifyUnsubscribeLiteCommand']>[0] | undefined;
 }
 
+interface SubscriptionManagerLike {
+  syncAllLiteSubscription(): Promise<void>;
+}
+
 /**
- * rocketmq-client-nodejs 1.0.8's LitePushConsumer, plus handling of the broker's "unsubscribe lite" notice.
+ * rocketmq-client-nodejs 1.0.8's LitePushConsumer, plus handling of the broker's "unsubscribe lite" notice
+ * and an on-demand full subscription sync.
  * The 1.0.8 telemetry session does not dispatch that command (it logs it as unrecognized), so a node whose
  * session another node took over (Exclusive group) would keep it in its set, re-add it with every periodic
  * full sync and go on receiving part of the stream. Here the notice reaches the consumer's own handler,
@@ -32,6 +37,16 @@ export class LiteSessionPushConsumer extends LitePushConsumerImpl {
       if (notice) this.onNotifyUnsubscribeLiteCommand(notice);
     });
     return stream;
+  }
+
+  /**
+   * Sends the full lite subscription set (COMPLETE_ADD) now instead of at the next 30 s tick. On 5.5.0 this
+   * makes the broker dispatch every subscribed lite topic with a backlog again (see RocketMQSessionChannels).
+   */
+  resyncSubscriptions(): Promise<void> {
+    // The client keeps its manager TypeScript-private; the method logs and swallows its own errors.
+    const manager = (this as unknown as { liteSubscriptionManager: SubscriptionManagerLike }).liteSubscriptionManager;
+    return manager.syncAllLiteSubscription();
   }
 
   /** The client passes commands it does not know here with their (absent) status; only real statuses matter. */

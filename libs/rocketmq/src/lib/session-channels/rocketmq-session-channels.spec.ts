@@ -44,6 +44,8 @@ type Step = () => Promise<void>;
 class FakeLiteConsumer implements LiteConsumer {
   readonly subscribeCalls: Array<{ topic: string; fromOffset: number }> = [];
   readonly unsubscribeCalls: string[] = [];
+  resyncCalls = 0;
+  resyncFailure: Error | undefined;
   running = true;
   closed = false;
   private readonly held = new Map<string, number>();
@@ -64,6 +66,11 @@ class FakeLiteConsumer implements LiteConsumer {
 
   getLiteTopicSet(): Set<string> {
     return new Set(this.held.keys());
+  }
+
+  async resync(): Promise<void> {
+    this.resyncCalls += 1;
+    if (this.resyncFailure) throw this.resyncFailure;
   }
 
   isRunning(): boolean {
@@ -709,7 +716,7 @@ describe('RocketMQSessionChannels', () => {
       return started({ stallRecoveryMs, revocationCheckIntervalMs: 60_000 });
     }
 
-    it('re-subscribes a session at its position once it has been quiet for stallRecoveryMs', async () => {
+    it('resyncs the subscription set once a session has been quiet for stallRecoveryMs after activity', async () => {
       const { channels, consumer, push } = await startedWithStallRecovery();
       const a = recorder();
       await channels.subscribe('s1', a.options, a.listener);
@@ -717,15 +724,41 @@ describe('RocketMQSessionChannels', () => {
 
       await jest.advanceTimersByTimeAsync(quietMs);
 
-      expect(consumer.positionOf('s1')).toBe(3);
+      expect(consumer.resyncCalls).toBe(1);
+      expect(consumer.subscribeCalls).toHaveLength(1); // no per-session re-subscribe
       expect(channels.stats()).toEqual({ sessions: 1, listeners: 1, stallRecoveries: 1 });
-      // The broker dispatches from the position again; what the listener had is not repeated.
+      // Whatever the broker hands out again is not repeated to the listener.
       for (const seq of [2, 3]) push('s1', seq);
       expect(a.seqs()).toEqual([0, 1, 2, 3]);
       expect(a.revoked).toEqual([]);
     });
 
-    it('leaves a session alone while its events keep arriving', async () => {
+    it('resyncs an idle session once per quiet spell, and again only after new activity', async () => {
+      const { channels, consumer, push } = await startedWithStallRecovery();
+      await channels.subscribe('s1', {}, () => undefined);
+      push('s1', 0);
+
+      await jest.advanceTimersByTimeAsync(quietMs * 10);
+      expect(consumer.resyncCalls).toBe(1);
+
+      push('s1', 1);
+      await jest.advanceTimersByTimeAsync(quietMs * 2);
+      expect(consumer.resyncCalls).toBe(2);
+    });
+
+    it('sends one resync for many quiet sessions', async () => {
+      const { channels, consumer, push } = await startedWithStallRecovery();
+      for (const id of ['s1', 's2', 's3']) {
+        await channels.subscribe(id, {}, () => undefined);
+        push(id, 0);
+      }
+
+      await jest.advanceTimersByTimeAsync(quietMs * 3);
+
+      expect(consumer.resyncCalls).toBe(1);
+    });
+
+    it('leaves the subscriptions alone while events keep arriving', async () => {
       const { channels, consumer, push } = await startedWithStallRecovery();
       await channels.subscribe('s1', {}, () => undefined);
 
@@ -734,34 +767,23 @@ describe('RocketMQSessionChannels', () => {
         await jest.advanceTimersByTimeAsync(quietMs / 2);
       }
 
-      expect(consumer.subscribeCalls).toHaveLength(1);
+      expect(consumer.resyncCalls).toBe(0);
       expect(channels.stats().stallRecoveries).toBe(0);
     });
 
-    it('does not take back a session the broker gave to another node', async () => {
-      const { channels, consumer, push } = await startedWithStallRecovery();
-      await channels.subscribe('s1', {}, () => undefined);
-      push('s1', 0);
-      consumer.brokerDrops('s1');
-
-      await jest.advanceTimersByTimeAsync(quietMs);
-
-      expect(consumer.subscribeCalls).toHaveLength(1);
-      expect(consumer.positionOf('s1')).toBeUndefined();
-      expect(channels.stats().stallRecoveries).toBe(0);
-    });
-
-    it('revokes the session listeners when the re-subscribe fails', async () => {
+    it('keeps every listener when a resync fails', async () => {
       const { channels, consumer, push } = await startedWithStallRecovery();
       const a = recorder();
       await channels.subscribe('s1', a.options, a.listener);
       push('s1', 0);
-      consumer.failNext('subscribe', new Error('proxy unavailable'));
+      consumer.resyncFailure = new Error('proxy unavailable');
 
       await jest.advanceTimersByTimeAsync(quietMs);
 
-      expect(a.revoked).toEqual(['resubscribe_failed']);
-      expect(channels.stats()).toMatchObject({ sessions: 0, listeners: 0 });
+      expect(consumer.resyncCalls).toBe(1);
+      expect(a.revoked).toEqual([]);
+      push('s1', 1);
+      expect(a.seqs()).toEqual([0, 1]);
     });
 
     it('is off when stallRecoveryMs is 0', async () => {
@@ -771,7 +793,7 @@ describe('RocketMQSessionChannels', () => {
 
       await jest.advanceTimersByTimeAsync(quietMs * 10);
 
-      expect(consumer.subscribeCalls).toHaveLength(1);
+      expect(consumer.resyncCalls).toBe(0);
       expect(channels.stats().stallRecoveries).toBe(0);
     });
   });

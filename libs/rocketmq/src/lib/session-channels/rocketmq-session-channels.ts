@@ -47,6 +47,7 @@ export class RocketMQSessionChannels
   private readonly timers: NodeJS.Timeout[] = [];
   private draining = false;
   private stallRecoveries = 0;
+  private lastResyncAt = 0;
 
   constructor(
     @Inject(RESOLVED_ROCKETMQ_OPTIONS) private readonly options: ResolvedRocketMQOptions,
@@ -147,7 +148,7 @@ export class RocketMQSessionChannels
     existing.add(entry);
     if (existing.needsRewind(entry.nextSeq)) {
       // The new listener needs events this process already passed; the others skip what they have.
-      await this.reposition(existing, entry.nextSeq, { rearm: true, joining: entry });
+      await this.reposition(existing, entry.nextSeq, { joining: entry });
     }
   }
 
@@ -159,17 +160,17 @@ export class RocketMQSessionChannels
   private async reposition(
     fanout: SessionFanout,
     seq: number,
-    how: { rearm: boolean; joining?: FanoutEntry },
+    how: { joining: FanoutEntry },
   ): Promise<void> {
     const consumer = this.requireConsumer();
     const topic = liteTopicFor(fanout.sessionId);
     try {
       await consumer.unsubscribeLite(topic);
       await consumer.subscribeLite(topic, seq);
-      fanout.positionedAt(seq, { rearm: how.rearm });
+      fanout.positionedAt(seq);
     } catch (error) {
       this.sessions.delete(fanout.sessionId);
-      if (how.joining) fanout.remove(how.joining);
+      fanout.remove(how.joining);
       fanout.revokeAll('resubscribe_failed');
       await consumer.unsubscribeLite(topic).catch(() => undefined);
       throw translateSubscribeError(fanout.sessionId, error);
@@ -177,27 +178,24 @@ export class RocketMQSessionChannels
   }
 
   /**
-   * apache/rocketmq#11191 (in 5.5.0 and 5.5.1): the broker can drop a lite topic's dispatch event while the
-   * topic is FIFO-blocked during a pop, and then delivers nothing more of its backlog until a new message
-   * arrives or the topic is subscribed again. So a session that has been quiet for `stallRecoveryMs`
-   * after activity is re-subscribed once at its position; if nothing was stuck, nothing is delivered.
+   * Lost dispatch events (apache/rocketmq#11191 and, measured here, the same symptom in non-FIFO groups
+   * under concurrent load on 5.5.0): the broker stops handing out a lite topic's backlog until a new
+   * message arrives or the subscription is synced again; the client's own full sync comes only every 30 s.
+   * So when a session has been quiet for `stallRecoveryMs` after activity, the whole subscription set is
+   * re-sent at once (one RPC, at most once per `stallRecoveryMs`); if nothing was stuck, nothing changes.
    */
   private recoverStalls(): void {
     const now = Date.now();
+    const consumer = this.consumer;
+    if (!consumer?.isRunning() || now - this.lastResyncAt < this.options.stallRecoveryMs) return;
+    let stalled = 0;
     for (const [sessionId, fanout] of this.sessions) {
-      if (this.serial.isBusy(sessionId) || !fanout.takeStall(now, this.options.stallRecoveryMs)) continue;
-      void this.serial
-        .run(sessionId, async () => {
-          const consumer = this.consumer;
-          // Gone, or evicted by another node (reconcile revokes it): a re-subscribe would steal it back.
-          if (this.sessions.get(sessionId) !== fanout || !consumer?.getLiteTopicSet().has(liteTopicFor(sessionId))) {
-            return;
-          }
-          this.stallRecoveries += 1;
-          await this.reposition(fanout, fanout.cursor, { rearm: false });
-        })
-        .catch((error: unknown) => this.logger.warn(`Stall recovery of session ${sessionId} failed: ${toMessage(error)}`));
+      if (!this.serial.isBusy(sessionId) && fanout.takeStall(now, this.options.stallRecoveryMs)) stalled += 1;
     }
+    if (stalled === 0) return;
+    this.lastResyncAt = now;
+    this.stallRecoveries += 1;
+    void consumer.resync().catch((error: unknown) => this.logger.warn(`Subscription resync failed: ${toMessage(error)}`));
   }
 
   private async detach(sessionId: string, entry: FanoutEntry): Promise<void> {

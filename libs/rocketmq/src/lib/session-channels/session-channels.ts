@@ -34,7 +34,7 @@ export interface SessionChannelStats {
   sessions: number;
   /** Listeners across those sessions (e.g. sockets). */
   listeners: number;
-  /** Re-subscriptions made to recover a stalled session (see RocketMQModuleOptions.stallRecoveryMs). */
+  /** Subscription resyncs sent because a session stalled (see RocketMQModuleOptions.stallRecoveryMs). */
   stallRecoveries: number;
 }
 
