@@ -21,17 +21,28 @@ export default [
           allow: [],
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:tool', 'type:util', 'type:data-access'] },
+            {
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: ['type:tool', 'type:util', 'type:data-access'],
+            },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:tool', 'type:util'] },
             {
               sourceTag: 'scope:shared',
               onlyDependOnLibsWithTags: ['scope:shared'],
-              bannedExternalImports: ['socket.io', 'socket.io-client', '@nestjs/websockets', '@nestjs/platform-*'],
+              bannedExternalImports: [
+                'socket.io',
+                'socket.io-client',
+                '@nestjs/websockets',
+                '@nestjs/platform-*',
+              ],
             },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
-            { sourceTag: 'scope:llm-scheduler', onlyDependOnLibsWithTags: ['scope:llm-scheduler', 'scope:shared'] },
+            {
+              sourceTag: 'scope:llm-scheduler',
+              onlyDependOnLibsWithTags: ['scope:llm-scheduler', 'scope:shared'],
+            },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared'] },
           ],
         },

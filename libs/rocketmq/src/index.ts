@@ -1,7 +1,15 @@
 export { RocketMQModule } from './lib/rocketmq.module';
-export { ROCKETMQ_OPTIONS, ROCKETMQ_OPTIONS_TYPE, ROCKETMQ_ASYNC_OPTIONS_TYPE } from './lib/rocketmq.module-definition';
+export {
+  ROCKETMQ_OPTIONS,
+  ROCKETMQ_OPTIONS_TYPE,
+  ROCKETMQ_ASYNC_OPTIONS_TYPE,
+} from './lib/rocketmq.module-definition';
 export { RESOLVED_ROCKETMQ_OPTIONS } from './lib/rocketmq.constants';
-export { type RocketMQModuleOptions, type ResolvedRocketMQOptions, resolveRocketMQOptions } from './lib/rocketmq.options';
+export {
+  type RocketMQModuleOptions,
+  type ResolvedRocketMQOptions,
+  resolveRocketMQOptions,
+} from './lib/rocketmq.options';
 export {
   RocketMQConfigError,
   RocketMQStartupError,
@@ -12,7 +20,11 @@ export {
   SessionChannelQuotaError,
   SessionChannelError,
 } from './lib/rocketmq.errors';
-export { RocketMQProducer, type PublishedSessionEvent, type SendOptions } from './lib/producer/rocketmq-producer';
+export {
+  RocketMQProducer,
+  type PublishedSessionEvent,
+  type SendOptions,
+} from './lib/producer/rocketmq-producer';
 export {
   SessionChannels,
   type SessionListener,

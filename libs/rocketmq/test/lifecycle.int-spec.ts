@@ -56,7 +56,11 @@ describe('session channels lifecycle on a real broker', () => {
 
   const collect = () => {
     const events: SessionEvent[] = [];
-    return { events, listener: (event: SessionEvent) => events.push(event), seqs: () => events.map((e) => e.seq) };
+    return {
+      events,
+      listener: (event: SessionEvent) => events.push(event),
+      seqs: () => events.map((e) => e.seq),
+    };
   };
 
   it('unsubscribe stops delivery; subscribing again resumes from the requested seq', async () => {
@@ -104,11 +108,20 @@ describe('session channels lifecycle on a real broker', () => {
   it('an undecodable message is reported at its seq, logged, and the stream goes on', async () => {
     const sessionId = testSessionId('garbage');
     const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    const raw = new Producer({ endpoints: brokerEndpoints(), namespace: '', topics: [PARENT_TOPIC], logger: quiet });
+    const raw = new Producer({
+      endpoints: brokerEndpoints(),
+      namespace: '',
+      topics: [PARENT_TOPIC],
+      logger: quiet,
+    });
     await raw.startup();
     try {
       await raw.send({ topic: PARENT_TOPIC, liteTopic: sessionId, body: Buffer.from('not json {') });
-      await raw.send({ topic: PARENT_TOPIC, liteTopic: sessionId, body: Buffer.from('{"v":99,"type":"x","ts":1}') });
+      await raw.send({
+        topic: PARENT_TOPIC,
+        liteTopic: sessionId,
+        body: Buffer.from('{"v":99,"type":"x","ts":1}'),
+      });
     } finally {
       await raw.shutdown();
     }
@@ -130,8 +143,12 @@ describe('session channels lifecycle on a real broker', () => {
   });
 
   it('refuses an invalid session id with a typed error, before any broker call', async () => {
-    await expect(channels.subscribe('chat/abc', {}, () => undefined)).rejects.toBeInstanceOf(InvalidSessionIdError);
-    await expect(channels.publish('x'.repeat(65), { type: 'token' })).rejects.toBeInstanceOf(InvalidSessionIdError);
+    await expect(channels.subscribe('chat/abc', {}, () => undefined)).rejects.toBeInstanceOf(
+      InvalidSessionIdError,
+    );
+    await expect(channels.publish('x'.repeat(65), { type: 'token' })).rejects.toBeInstanceOf(
+      InvalidSessionIdError,
+    );
     expect(channels.isRunning()).toBe(true);
   });
 
@@ -155,7 +172,9 @@ describe('session channels lifecycle on a real broker', () => {
     expect(error).toBeInstanceOf(RocketMQStartupError);
     expect((error as Error).message).toContain(`RocketMQ proxy ${unreachable}`);
     expect((error as Error).message).toContain('Is the broker running');
-    recordMeasurement('bootstrap failure with an unreachable broker', { failedAfterMs: Date.now() - started });
+    recordMeasurement('bootstrap failure with an unreachable broker', {
+      failedAfterMs: Date.now() - started,
+    });
     await failing.close().catch(() => undefined);
   });
 

@@ -51,7 +51,11 @@ describe('one consumer process, many sessions', () => {
 
     for (const sessionId of sessions) {
       const events = p.events(sessionId);
-      expectContiguous(events.map((e) => e.seq as number), 0, EVENTS_PER_SESSION - 1);
+      expectContiguous(
+        events.map((e) => e.seq as number),
+        0,
+        EVENTS_PER_SESSION - 1,
+      );
       expect(events.map((e) => e.text)).toEqual(events.map((e) => `${sessionId}:${e.seq}`));
     }
     p.send('stats');

@@ -41,17 +41,32 @@ describe('session log on a real broker (seq = the LiteTopic offset)', () => {
       }
     });
 
-    it.each([0, 500])('a fresh process subscribing from seq %i gets exactly the rest, in order', async (fromSeq) => {
-      const process = subscriber([sessionId], fromSeq);
-      const started = Date.now();
-      await process.waitUntil(() => process.events().length >= 1000 - fromSeq, 60_000, `${1000 - fromSeq} events`);
-      // Anything extra (a duplicate) would arrive right behind the last event.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      const events = process.events();
-      expectContiguous(events.map((e) => e.seq as number), fromSeq, 999);
-      expect(events.every((e) => (e.data as { i: number }).i === e.seq && e.text === `t${e.seq}`)).toBe(true);
-      console.log(`[measure] replay of ${1000 - fromSeq} events from seq ${fromSeq}: ${Date.now() - started} ms incl. process start`);
-    });
+    it.each([0, 500])(
+      'a fresh process subscribing from seq %i gets exactly the rest, in order',
+      async (fromSeq) => {
+        const process = subscriber([sessionId], fromSeq);
+        const started = Date.now();
+        await process.waitUntil(
+          () => process.events().length >= 1000 - fromSeq,
+          60_000,
+          `${1000 - fromSeq} events`,
+        );
+        // Anything extra (a duplicate) would arrive right behind the last event.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const events = process.events();
+        expectContiguous(
+          events.map((e) => e.seq as number),
+          fromSeq,
+          999,
+        );
+        expect(events.every((e) => (e.data as { i: number }).i === e.seq && e.text === `t${e.seq}`)).toBe(
+          true,
+        );
+        console.log(
+          `[measure] replay of ${1000 - fromSeq} events from seq ${fromSeq}: ${Date.now() - started} ms incl. process start`,
+        );
+      },
+    );
 
     it('subscribing at the end delivers only what is published afterwards', async () => {
       const process = subscriber([sessionId], 1000);
@@ -73,14 +88,23 @@ describe('session log on a real broker (seq = the LiteTopic offset)', () => {
         [a, 3],
         [b, 2],
       ] as const) {
-        for (let i = 0; i < count; i += 1) await producer.publish(sessionId, { type: 'token', text: `${round}.${i}` });
+        for (let i = 0; i < count; i += 1)
+          await producer.publish(sessionId, { type: 'token', text: `${round}.${i}` });
       }
     }
 
     const process = subscriber([a, b], 0);
     await process.waitUntil(() => process.events().length >= 50, 60_000, '50 events');
-    expectContiguous(process.events(a).map((e) => e.seq as number), 0, 29);
-    expectContiguous(process.events(b).map((e) => e.seq as number), 0, 19);
+    expectContiguous(
+      process.events(a).map((e) => e.seq as number),
+      0,
+      29,
+    );
+    expectContiguous(
+      process.events(b).map((e) => e.seq as number),
+      0,
+      19,
+    );
     expect(process.events(a).map((e) => e.text)).toEqual(
       Array.from({ length: 30 }, (_, k) => `${Math.floor(k / 3)}.${k % 3}`),
     );
@@ -89,7 +113,12 @@ describe('session log on a real broker (seq = the LiteTopic offset)', () => {
   it('the send receipt offset is the parent queue offset, not the seq; deliveries carry the seq', async () => {
     // The parent topic has 8 queues; 16 fresh sessions cannot all have a queue to themselves.
     const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    const raw = new Producer({ endpoints: brokerEndpoints(), namespace: '', topics: [PARENT_TOPIC], logger: quiet });
+    const raw = new Producer({
+      endpoints: brokerEndpoints(),
+      namespace: '',
+      topics: [PARENT_TOPIC],
+      logger: quiet,
+    });
     await raw.startup();
     const sessions = Array.from({ length: 16 }, (_, i) => testSessionId(`receipt${i}`));
     const receipts: number[][] = [];
@@ -109,7 +138,12 @@ describe('session log on a real broker (seq = the LiteTopic offset)', () => {
 
     const process = subscriber(sessions, 0);
     await process.waitUntil(() => process.events().length >= 48, 60_000, '48 events');
-    for (const sessionId of sessions) expectContiguous(process.events(sessionId).map((e) => e.seq as number), 0, 2);
+    for (const sessionId of sessions)
+      expectContiguous(
+        process.events(sessionId).map((e) => e.seq as number),
+        0,
+        2,
+      );
   });
 
   it('a fromSeq past the end delivers nothing before it', async () => {
@@ -120,6 +154,10 @@ describe('session log on a real broker (seq = the LiteTopic offset)', () => {
     for (let i = 0; i < 6; i += 1) await producer.publish(sessionId, { type: 'token' }); // seq 5..10
     await process.waitUntil(() => process.events().length >= 3, 30_000, 'events 8..10');
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expectContiguous(process.events().map((e) => e.seq as number), 8, 10);
+    expectContiguous(
+      process.events().map((e) => e.seq as number),
+      8,
+      10,
+    );
   });
 });

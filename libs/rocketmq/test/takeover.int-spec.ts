@@ -44,7 +44,12 @@ describe('session takeover between processes', () => {
   });
 
   /** B subscribes from A's last seq + 1; returns how long B waited for its first event. */
-  const takeOver = async (a: SubscriberProcess, b: SubscriberProcess, sessionId: string, streaming: Promise<void>) => {
+  const takeOver = async (
+    a: SubscriberProcess,
+    b: SubscriberProcess,
+    sessionId: string,
+    streaming: Promise<void>,
+  ) => {
     const fromSeq = a.lastSeq(sessionId) + 1;
     b.send(`subscribe ${sessionId} ${fromSeq}`);
     const start = await b.waitFor((l) => l.kind === 'subscribe-start', 10_000, 'subscribe-start');
@@ -52,8 +57,16 @@ describe('session takeover between processes', () => {
     await streaming;
     await b.waitUntil(() => b.lastSeq(sessionId) === TOTAL - 1, 60_000, `seq ${TOTAL - 1} on B`);
     await new Promise((resolve) => setTimeout(resolve, 1000)); // room for a late duplicate to show up
-    expectContiguous(a.events(sessionId).map((e) => e.seq as number), 0, fromSeq - 1);
-    expectContiguous(b.events(sessionId).map((e) => e.seq as number), fromSeq, TOTAL - 1);
+    expectContiguous(
+      a.events(sessionId).map((e) => e.seq as number),
+      0,
+      fromSeq - 1,
+    );
+    expectContiguous(
+      b.events(sessionId).map((e) => e.seq as number),
+      fromSeq,
+      TOTAL - 1,
+    );
     expect(b.events(sessionId).every((e) => e.text === `w${e.seq} `)).toBe(true);
     return { fromSeq, waitMs: first.t - start.t };
   };
@@ -99,7 +112,11 @@ describe('session takeover between processes', () => {
     // Between B's subscribe and A noticing, both may have been handed events; together they have all,
     // each in order, and B alone has everything from where it started.
     const fromSeq = b.events(sessionId)[0]?.seq as number;
-    expectContiguous(b.events(sessionId).map((e) => e.seq as number), fromSeq, TOTAL - 1);
+    expectContiguous(
+      b.events(sessionId).map((e) => e.seq as number),
+      fromSeq,
+      TOTAL - 1,
+    );
     const aSeqs = a.events(sessionId).map((e) => e.seq as number);
     expectContiguous(aSeqs, 0, aSeqs.length - 1);
     expect(aSeqs.length).toBeGreaterThanOrEqual(fromSeq);

@@ -59,6 +59,11 @@ describe('compareVersions', () => {
   });
 
   it('sorts versions oldest first', () => {
-    expect(['5.5.10', '5.5.2', '5.5.0', '5.5.1'].sort(compareVersions)).toEqual(['5.5.0', '5.5.1', '5.5.2', '5.5.10']);
+    expect(['5.5.10', '5.5.2', '5.5.0', '5.5.1'].sort(compareVersions)).toEqual([
+      '5.5.0',
+      '5.5.1',
+      '5.5.2',
+      '5.5.10',
+    ]);
   });
 });

@@ -17,7 +17,10 @@ export class ArtifactError extends Error {
  * Returns a RocketMQ version whose jars are in the local cache, resolving it with Maven first if needed.
  * Re-uses the cache without touching the network unless `refresh` is set.
  */
-export async function ensureArtifacts(config: ToolConfig, options: { refresh?: boolean } = {}): Promise<string> {
+export async function ensureArtifacts(
+  config: ToolConfig,
+  options: { refresh?: boolean } = {},
+): Promise<string> {
   const paths = toolPaths(config);
   const cached = config.pinnedVersion ?? readCurrentVersion(config);
   if (cached && !options.refresh && existsSync(paths.completeMarker(cached))) {
@@ -65,16 +68,21 @@ async function newestCompleteVersion(config: ToolConfig): Promise<string> {
     say(`${candidate} does not resolve completely; trying an older 5.5.x`);
     upper = candidate;
   }
-  throw new ArtifactError(`no complete RocketMQ 5.5.x release could be resolved with Maven (see the output above)`);
+  throw new ArtifactError(
+    `no complete RocketMQ 5.5.x release could be resolved with Maven (see the output above)`,
+  );
 }
 
 async function newestPerArtifact(config: ToolConfig, range: string): Promise<Map<string, string>> {
   const outputFile = path.join(config.dir, 'dist', 'versions.txt');
   mkdirSync(path.dirname(outputFile), { recursive: true });
   const pom = path.join(config.confDir, 'pom-versions.xml');
-  await maven(['-f', pom, `${DEPENDENCY_PLUGIN}:list`, `-Drocketmq.range=${range}`, `-DoutputFile=${outputFile}`], {
-    what: `asking Maven for the newest RocketMQ in ${range}`,
-  });
+  await maven(
+    ['-f', pom, `${DEPENDENCY_PLUGIN}:list`, `-Drocketmq.range=${range}`, `-DoutputFile=${outputFile}`],
+    {
+      what: `asking Maven for the newest RocketMQ in ${range}`,
+    },
+  );
   return parseDependencyList(readFileSync(outputFile, 'utf8'));
 }
 
@@ -166,7 +174,11 @@ function maven(args: string[], progress: { what: string; lib?: string }): Promis
         .filter((line) => line.includes('[ERROR]'))
         .slice(0, 8)
         .join('\n');
-      reject(new ArtifactError(`Maven failed (exit ${code}) while ${progress.what}:\n${errors || output.slice(-2000)}`));
+      reject(
+        new ArtifactError(
+          `Maven failed (exit ${code}) while ${progress.what}:\n${errors || output.slice(-2000)}`,
+        ),
+      );
     });
   });
 }

@@ -92,7 +92,9 @@ export interface RoleStatus {
   listening: boolean;
 }
 
-export async function status(config: ToolConfig): Promise<{ version: string | undefined; roles: RoleStatus[] }> {
+export async function status(
+  config: ToolConfig,
+): Promise<{ version: string | undefined; roles: RoleStatus[] }> {
   const roles = await Promise.all(
     ROLES.map(async (role) => {
       const [port] = portsOf(config, role)[0] ?? [0];
@@ -106,7 +108,13 @@ export async function status(config: ToolConfig): Promise<{ version: string | un
 export async function reset(config: ToolConfig): Promise<void> {
   await stop(config);
   const paths = toolPaths(config);
-  for (const dir of [paths.store, paths.logs, paths.generatedConf, paths.run, path.join(config.dir, 'namesrv')]) {
+  for (const dir of [
+    paths.store,
+    paths.logs,
+    paths.generatedConf,
+    paths.run,
+    path.join(config.dir, 'namesrv'),
+  ]) {
     rmSync(dir, { recursive: true, force: true });
   }
   say(`store and logs removed under ${config.dir}`);

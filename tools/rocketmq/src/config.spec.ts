@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadToolConfig, namesrvAddress, proxyEndpoint, REPO_ROOT, ToolConfigError, toolPaths } from './config';
+import {
+  loadToolConfig,
+  namesrvAddress,
+  proxyEndpoint,
+  REPO_ROOT,
+  ToolConfigError,
+  toolPaths,
+} from './config';
 
 /** The problems loadToolConfig reports for `env`, or [] when it accepts it. */
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
@@ -65,9 +72,9 @@ describe('loadToolConfig', () => {
   });
 
   it.each(['1', '43200'])('accepts a lite topic expiration of %s minutes', (minutes) => {
-    expect(loadToolConfig({ ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES: minutes }).liteTopicExpirationMinutes).toBe(
-      Number(minutes),
-    );
+    expect(
+      loadToolConfig({ ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES: minutes }).liteTopicExpirationMinutes,
+    ).toBe(Number(minutes));
   });
 
   it.each(['0', '-2', '43201', '1.5', 'never'])('rejects a lite topic expiration of %p', (minutes) => {

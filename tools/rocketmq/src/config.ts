@@ -40,7 +40,8 @@ export function loadToolConfig(env: NodeJS.ProcessEnv = process.env): ToolConfig
   const liteTopicExpirationMinutes = Number(expirationRaw);
   if (
     !Number.isInteger(liteTopicExpirationMinutes) ||
-    (liteTopicExpirationMinutes !== -1 && (liteTopicExpirationMinutes < 1 || liteTopicExpirationMinutes > 43200))
+    (liteTopicExpirationMinutes !== -1 &&
+      (liteTopicExpirationMinutes < 1 || liteTopicExpirationMinutes > 43200))
   ) {
     problems.push(
       `ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES must be -1 (never) or 1..43200 (got "${expirationRaw}")`,
@@ -51,7 +52,14 @@ export function loadToolConfig(env: NodeJS.ProcessEnv = process.env): ToolConfig
     problems.push(`ROCKETMQ_VERSION must be a 5.5.x version such as 5.5.0 (got "${pinnedVersion}")`);
   }
   // The broker also listens on port-2 (fast remoting) and port+1 (HA).
-  const taken = [ports.namesrv, ports.broker - 2, ports.broker, ports.broker + 1, ports.proxyGrpc, ports.proxyRemoting];
+  const taken = [
+    ports.namesrv,
+    ports.broker - 2,
+    ports.broker,
+    ports.broker + 1,
+    ports.proxyGrpc,
+    ports.proxyRemoting,
+  ];
   if (problems.length === 0 && new Set(taken).size !== taken.length) {
     problems.push(`ports overlap: ${taken.join(', ')} (the broker also uses its port-2 and port+1)`);
   }

@@ -7,8 +7,16 @@ describe('javaMajorVersion', () => {
       'openjdk version "17.0.15" 2025-04-15\nOpenJDK Runtime Environment (build 17.0.15+6-Debian-1deb12u1)\n',
       17,
     ],
-    ['Java 8 (1.x numbering)', 'java version "1.8.0_392"\nJava(TM) SE Runtime Environment (build 1.8.0_392-b08)\n', 8],
-    ['OpenJDK 21 without minor version', 'openjdk version "21" 2023-09-19\nOpenJDK Runtime Environment (build 21+35)\n', 21],
+    [
+      'Java 8 (1.x numbering)',
+      'java version "1.8.0_392"\nJava(TM) SE Runtime Environment (build 1.8.0_392-b08)\n',
+      8,
+    ],
+    [
+      'OpenJDK 21 without minor version',
+      'openjdk version "21" 2023-09-19\nOpenJDK Runtime Environment (build 21+35)\n',
+      21,
+    ],
     ['an early-access build', 'openjdk version "24-ea" 2025-03-18\n', 24],
     ['Java 11', 'openjdk version "11.0.22" 2024-01-16\n', 11],
   ])('reads %s', (_, output, major) => {
@@ -32,7 +40,9 @@ describe('mavenVersion', () => {
   });
 
   it('reads a version wrapped in ANSI colour codes', () => {
-    expect(mavenVersion('\u001b[1mApache Maven 3.8.7\u001b[m\nMaven home: /usr/share/maven\n')).toEqual([3, 8]);
+    expect(mavenVersion('\u001b[1mApache Maven 3.8.7\u001b[m\nMaven home: /usr/share/maven\n')).toEqual([
+      3, 8,
+    ]);
   });
 
   it('reads colour codes with several parameters', () => {

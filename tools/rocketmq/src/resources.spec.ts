@@ -1,12 +1,22 @@
 import { loadToolConfig } from './config';
-import { CHAT_TOPIC, GATEWAY_GROUP, type GroupSpec, groupCommand, groups, topicCommand, topics } from './resources';
+import {
+  CHAT_TOPIC,
+  GATEWAY_GROUP,
+  type GroupSpec,
+  groupCommand,
+  groups,
+  topicCommand,
+  topics,
+} from './resources';
 
 const NAMESRV = '127.0.0.1:9876';
 const CLUSTER = 'DefaultCluster';
 
 describe('topicCommand', () => {
   it('creates a LITE topic with its message type and expiration attributes', () => {
-    expect(topicCommand({ name: 'chat', type: 'LITE', liteTopicExpirationMinutes: 1440 }, NAMESRV, CLUSTER)).toEqual([
+    expect(
+      topicCommand({ name: 'chat', type: 'LITE', liteTopicExpirationMinutes: 1440 }, NAMESRV, CLUSTER),
+    ).toEqual([
       'updateTopic',
       '-n',
       '127.0.0.1:9876',
@@ -20,9 +30,9 @@ describe('topicCommand', () => {
   });
 
   it('passes "never expires" (-1) through unchanged', () => {
-    expect(topicCommand({ name: 'chat', type: 'LITE', liteTopicExpirationMinutes: -1 }, NAMESRV, CLUSTER)).toContain(
-      '+message.type=LITE,+lite.topic.expiration=-1',
-    );
+    expect(
+      topicCommand({ name: 'chat', type: 'LITE', liteTopicExpirationMinutes: -1 }, NAMESRV, CLUSTER),
+    ).toContain('+message.type=LITE,+lite.topic.expiration=-1');
   });
 
   it('creates a NORMAL topic without the order flag', () => {

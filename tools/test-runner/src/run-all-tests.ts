@@ -51,7 +51,9 @@ async function main(): Promise<number> {
         try {
           await broker;
         } catch (error) {
-          console.error(`\n[test] the RocketMQ cluster could not start, so the ${stage.name} tests cannot run:`);
+          console.error(
+            `\n[test] the RocketMQ cluster could not start, so the ${stage.name} tests cannot run:`,
+          );
           console.error(error instanceof Error ? error.message : String(error));
           stageFailures += 1;
           continue;
@@ -80,17 +82,21 @@ async function runStage(stage: Stage): Promise<number> {
   console.log(`\n[test] ${stage.name} tests: nx ${stage.args.join(' ')}`);
   const before = readdirSync(RESULTS).length;
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, [require.resolve('nx/bin/nx'), ...stage.args, '--outputStyle=static'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        LITESESSION_TEST_RESULTS_DIR: RESULTS,
-        NX_DAEMON: 'false',
-        NX_TUI: 'false',
-        NX_NO_CLOUD: 'true',
+    const child = spawn(
+      process.execPath,
+      [require.resolve('nx/bin/nx'), ...stage.args, '--outputStyle=static'],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          LITESESSION_TEST_RESULTS_DIR: RESULTS,
+          NX_DAEMON: 'false',
+          NX_TUI: 'false',
+          NX_NO_CLOUD: 'true',
+        },
       },
-    });
+    );
     child.on('close', (exitCode) => resolve(exitCode ?? 1));
   });
   const reported = readdirSync(RESULTS).length > before;

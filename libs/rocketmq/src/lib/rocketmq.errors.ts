@@ -29,9 +29,7 @@ export class InvalidSessionIdError extends Error {
   override name = 'InvalidSessionIdError';
 
   constructor(readonly sessionId: unknown) {
-    super(
-      `Invalid session id ${preview(sessionId)}: expected 1-64 characters from [A-Za-z0-9_-]`,
-    );
+    super(`Invalid session id ${preview(sessionId)}: expected 1-64 characters from [A-Za-z0-9_-]`);
   }
 }
 

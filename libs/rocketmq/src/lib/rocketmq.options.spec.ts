@@ -107,8 +107,10 @@ describe('resolveRocketMQOptions', () => {
   it('makes consumerGroup optional (a publish-only process)', () => {
     expect(resolveRocketMQOptions(minimal()).sessionChannels.consumerGroup).toBeUndefined();
     expect(
-      resolveRocketMQOptions({ ...minimal(), sessionChannels: { parentTopic: 'chat', consumerGroup: 'gateway' } })
-        .sessionChannels.consumerGroup,
+      resolveRocketMQOptions({
+        ...minimal(),
+        sessionChannels: { parentTopic: 'chat', consumerGroup: 'gateway' },
+      }).sessionChannels.consumerGroup,
     ).toBe('gateway');
   });
 
@@ -177,7 +179,9 @@ describe('resolveRocketMQOptions', () => {
     ['a bad topic name', ['jobs', 'no spaces']],
     ['a non-string entry', [42]],
   ])('rejects producerTopics that are %s', (_, producerTopics) => {
-    expect(problemsOf({ ...minimal(), producerTopics })).toEqual(['producerTopics must be a list of topic names']);
+    expect(problemsOf({ ...minimal(), producerTopics })).toEqual([
+      'producerTopics must be a list of topic names',
+    ]);
   });
 
   it('rejects credentials without a secret', () => {

@@ -67,8 +67,17 @@ export function resolveRocketMQOptions(raw: RocketMQModuleOptions): ResolvedRock
   };
   const startupTimeoutMs = integerAtLeast('startupTimeoutMs', raw?.startupTimeoutMs, 10_000);
   const requestTimeoutMs = integerAtLeast('requestTimeoutMs', raw?.requestTimeoutMs, 3_000, 1_000);
-  const unhealthyAfterSendFailures = integerAtLeast('unhealthyAfterSendFailures', raw?.unhealthyAfterSendFailures, 3);
-  const revocationCheckIntervalMs = integerAtLeast('revocationCheckIntervalMs', raw?.revocationCheckIntervalMs, 2_000, 100);
+  const unhealthyAfterSendFailures = integerAtLeast(
+    'unhealthyAfterSendFailures',
+    raw?.unhealthyAfterSendFailures,
+    3,
+  );
+  const revocationCheckIntervalMs = integerAtLeast(
+    'revocationCheckIntervalMs',
+    raw?.revocationCheckIntervalMs,
+    2_000,
+    100,
+  );
   const stallRecoveryMs = integerAtLeast('stallRecoveryMs', raw?.stallRecoveryMs, 1_000, 0);
   const shutdownTimeoutMs = integerAtLeast('shutdownTimeoutMs', raw?.shutdownTimeoutMs, 5_000);
   const parentTopic = raw?.sessionChannels?.parentTopic;
@@ -76,7 +85,10 @@ export function resolveRocketMQOptions(raw: RocketMQModuleOptions): ResolvedRock
     problems.push('sessionChannels.parentTopic must be a topic name ([A-Za-z0-9_%-], 1-127 characters)');
   }
   const consumerGroup = raw?.sessionChannels?.consumerGroup;
-  if (consumerGroup !== undefined && (typeof consumerGroup !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(consumerGroup))) {
+  if (
+    consumerGroup !== undefined &&
+    (typeof consumerGroup !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(consumerGroup))
+  ) {
     problems.push('sessionChannels.consumerGroup must match [A-Za-z0-9_-]+');
   }
   const producerTopics = raw?.producerTopics ?? [];

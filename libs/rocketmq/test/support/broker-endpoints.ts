@@ -2,7 +2,9 @@
 export function brokerEndpoints(): string {
   const endpoints = process.env['ROCKETMQ_ENDPOINTS'];
   if (!endpoints) {
-    throw new Error('ROCKETMQ_ENDPOINTS is not set: run these tests through `nx run rocketmq:integration` (its global setup starts the broker)');
+    throw new Error(
+      'ROCKETMQ_ENDPOINTS is not set: run these tests through `nx run rocketmq:integration` (its global setup starts the broker)',
+    );
   }
   return endpoints;
 }

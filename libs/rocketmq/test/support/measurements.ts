@@ -5,8 +5,17 @@ const FILE = path.resolve(__dirname, '../../../../test-results/measurements.json
 
 /** Prints a measurement and appends it to test-results/measurements.jsonl (the source of docs/rocketmq.md figures). */
 export function recordMeasurement(name: string, values: Record<string, number | string>): void {
-  const line = { name, at: new Date().toISOString(), broker: process.env['ROCKETMQ_BROKER_VERSION'], ...values };
+  const line = {
+    name,
+    at: new Date().toISOString(),
+    broker: process.env['ROCKETMQ_BROKER_VERSION'],
+    ...values,
+  };
   mkdirSync(path.dirname(FILE), { recursive: true });
   appendFileSync(FILE, `${JSON.stringify(line)}\n`);
-  console.log(`[measure] ${name}: ${Object.entries(values).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(
+    `[measure] ${name}: ${Object.entries(values)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
 }

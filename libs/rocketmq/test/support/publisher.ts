@@ -5,9 +5,17 @@ import { RocketMQModule, RocketMQProducer } from '../../src';
 import { brokerEndpoints, PARENT_TOPIC } from './broker-endpoints';
 
 /** A publish-only Nest context (no consumer group) in the test process. */
-export async function startPublisher(): Promise<{ app: INestApplicationContext; producer: RocketMQProducer }> {
+export async function startPublisher(): Promise<{
+  app: INestApplicationContext;
+  producer: RocketMQProducer;
+}> {
   @Module({
-    imports: [RocketMQModule.forRoot({ endpoints: brokerEndpoints(), sessionChannels: { parentTopic: PARENT_TOPIC } })],
+    imports: [
+      RocketMQModule.forRoot({
+        endpoints: brokerEndpoints(),
+        sessionChannels: { parentTopic: PARENT_TOPIC },
+      }),
+    ],
   })
   class PublisherModule {}
   const moduleRef = await Test.createTestingModule({ imports: [PublisherModule] }).compile();

@@ -14,7 +14,8 @@ import { NestFactory } from '@nestjs/core';
 import { Logger, Module } from '@nestjs/common';
 import { RocketMQModule, SessionChannels, type SessionSubscription } from '../../src';
 
-const emit = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ t: Date.now(), ...line })}\n`);
+const emit = (line: Record<string, unknown>) =>
+  process.stdout.write(`${JSON.stringify({ t: Date.now(), ...line })}\n`);
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -48,7 +49,15 @@ async function main(): Promise<void> {
         onUndecodable: (seq, error) => emit({ kind: 'undecodable', sessionId, seq, reason: error.reason }),
         onGap: (expected, received) => emit({ kind: 'gap', sessionId, expected, received }),
       },
-      (event) => emit({ kind: 'event', sessionId, seq: event.seq, type: event.type, text: event.text, data: event.data }),
+      (event) =>
+        emit({
+          kind: 'event',
+          sessionId,
+          seq: event.seq,
+          type: event.type,
+          text: event.text,
+          data: event.data,
+        }),
     );
     subscriptions.push(subscription);
     emit({ kind: 'subscribed', sessionId });

@@ -41,7 +41,9 @@ export class SubscriberProcess {
     );
   }
 
-  static start(options: { sessionIds?: string[]; fromSeq?: number; env?: Record<string, string> } = {}): SubscriberProcess {
+  static start(
+    options: { sessionIds?: string[]; fromSeq?: number; env?: Record<string, string> } = {},
+  ): SubscriberProcess {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', SCRIPT], {
       cwd: ROOT,
       env: {
@@ -62,11 +64,17 @@ export class SubscriberProcess {
   }
 
   events(sessionId?: string): SubscriberLine[] {
-    return this.lines.filter((l) => l.kind === 'event' && (sessionId === undefined || l.sessionId === sessionId));
+    return this.lines.filter(
+      (l) => l.kind === 'event' && (sessionId === undefined || l.sessionId === sessionId),
+    );
   }
 
   /** Resolves with the first line matching `predicate` (already printed or yet to come); rejects on exit or timeout. */
-  waitFor(predicate: (line: SubscriberLine) => boolean, timeoutMs: number, what: string): Promise<SubscriberLine> {
+  waitFor(
+    predicate: (line: SubscriberLine) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<SubscriberLine> {
     return this.waitUntil(() => this.lines.find(predicate), timeoutMs, what);
   }
 
@@ -84,7 +92,10 @@ export class SubscriberProcess {
         if (value !== undefined && value !== false) return finish(undefined, value);
         if (this.exitCode !== undefined) finish(this.failure(`exited (${this.exitCode}) before ${what}`));
       };
-      const timer = setTimeout(() => finish(this.failure(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(this.failure(`timed out after ${timeoutMs} ms waiting for ${what}`)),
+        timeoutMs,
+      );
       this.waiters.add(wake);
       wake();
     });
@@ -120,7 +131,10 @@ export class SubscriberProcess {
 
   private failure(message: string): Error {
     const tail = this.stderr.slice(-15).join('\n');
-    const last = this.lines.slice(-3).map((l) => JSON.stringify(l)).join('\n');
+    const last = this.lines
+      .slice(-3)
+      .map((l) => JSON.stringify(l))
+      .join('\n');
     return new Error(`subscriber pid ${this.pid} ${message}\nlast stdout:\n${last}\nstderr:\n${tail}`);
   }
 }

@@ -23,5 +23,7 @@ export default async function globalSetup(): Promise<void> {
   const version = readCurrentVersion(config) ?? 'unknown';
   process.env['ROCKETMQ_ENDPOINTS'] = proxyEndpoint(config);
   process.env['ROCKETMQ_BROKER_VERSION'] = version;
-  process.stderr.write(`\n[integration] Apache RocketMQ ${version} (namesrv + broker + cluster-mode proxy) at ${proxyEndpoint(config)}\n`);
+  process.stderr.write(
+    `\n[integration] Apache RocketMQ ${version} (namesrv + broker + cluster-mode proxy) at ${proxyEndpoint(config)}\n`,
+  );
 }

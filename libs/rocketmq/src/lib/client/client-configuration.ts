@@ -4,7 +4,10 @@ import type { ResolvedRocketMQOptions } from '../rocketmq.options';
 import { toRocketMQLogger } from './rocketmq-logger';
 
 /** A fresh object per client on purpose: the client writes into the options it receives. */
-export function toClientConfiguration(options: ResolvedRocketMQOptions, logger: LoggerService): BaseClientOptions {
+export function toClientConfiguration(
+  options: ResolvedRocketMQOptions,
+  logger: LoggerService,
+): BaseClientOptions {
   const configuration: BaseClientOptions = {
     endpoints: options.endpoints,
     namespace: options.namespace,

@@ -92,7 +92,12 @@ describe('RocketMQHealthIndicator', () => {
     producer.lastFailure = 'DEADLINE_EXCEEDED';
 
     expect(indicator.isHealthy('mq')).toEqual({
-      mq: { status: 'down', reason: 'sends are failing', consecutiveFailures: 3, lastFailure: 'DEADLINE_EXCEEDED' },
+      mq: {
+        status: 'down',
+        reason: 'sends are failing',
+        consecutiveFailures: 3,
+        lastFailure: 'DEADLINE_EXCEEDED',
+      },
     });
   });
 

@@ -23,7 +23,9 @@ export class RocketMQHealthIndicator {
     try {
       return this.evaluate(indicator);
     } catch (error) {
-      return indicator.down({ reason: `health check failed: ${error instanceof Error ? error.message : String(error)}` });
+      return indicator.down({
+        reason: `health check failed: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   }
 

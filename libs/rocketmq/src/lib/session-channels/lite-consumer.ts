@@ -57,7 +57,8 @@ export const createLitePushConsumer: LiteConsumerFactory = async (options, logge
   });
   await consumer.startup();
   return {
-    subscribeLite: (liteTopic, fromOffset) => consumer.subscribeLite(liteTopic, OffsetOption.ofOffset(fromOffset)),
+    subscribeLite: (liteTopic, fromOffset) =>
+      consumer.subscribeLite(liteTopic, OffsetOption.ofOffset(fromOffset)),
     unsubscribeLite: (liteTopic) => consumer.unsubscribeLite(liteTopic),
     getLiteTopicSet: () => consumer.getLiteTopicSet(),
     isRunning: () => consumer.isRunning(),

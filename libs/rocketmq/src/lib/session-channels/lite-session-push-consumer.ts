@@ -9,7 +9,8 @@ const NOTIFY_UNSUBSCRIBE_LITE_COMMAND = 9;
 
 interface TelemetryCommandLike {
   getCommandCase(): number;
-  getNotifyUnsubscribeLiteCommand(): Parameters<LitePushConsumerImpl['onNotifyUnsubscribeLiteCommand']>[0] | undefined;
+  getNotifyUnsubscribeLiteCommand():
+    Parameters<LitePushConsumerImpl['onNotifyUnsubscribeLiteCommand']>[0] | undefined;
 }
 
 interface SubscriptionManagerLike {
@@ -45,7 +46,8 @@ export class LiteSessionPushConsumer extends LitePushConsumerImpl {
    */
   resyncSubscriptions(): Promise<void> {
     // The client keeps its manager TypeScript-private; the method logs and swallows its own errors.
-    const manager = (this as unknown as { liteSubscriptionManager: SubscriptionManagerLike }).liteSubscriptionManager;
+    const manager = (this as unknown as { liteSubscriptionManager: SubscriptionManagerLike })
+      .liteSubscriptionManager;
     return manager.syncAllLiteSubscription();
   }
 

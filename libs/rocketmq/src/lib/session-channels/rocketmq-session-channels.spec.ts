@@ -103,7 +103,11 @@ class FakeLiteConsumer implements LiteConsumer {
       started.resolve();
       return outcome.promise;
     });
-    return { started: started.promise, release: () => outcome.resolve(), fail: (error) => outcome.reject(error) };
+    return {
+      started: started.promise,
+      release: () => outcome.resolve(),
+      fail: (error) => outcome.reject(error),
+    };
   }
 
   failNext(call: 'subscribe' | 'unsubscribe', error: unknown): void {
@@ -186,7 +190,11 @@ describe('RocketMQSessionChannels', () => {
       if (!onMessage) throw new Error('the consumer was not started');
       onMessage(delivery);
     };
-    const push = (sessionId: string, seq: number, input: SessionEventInput = { type: 'token', ts: 1, text: `#${seq}` }) =>
+    const push = (
+      sessionId: string,
+      seq: number,
+      input: SessionEventInput = { type: 'token', ts: 1, text: `#${seq}` },
+    ) =>
       deliverRaw({
         liteTopic: sessionId,
         offset: seq,
@@ -288,7 +296,9 @@ describe('RocketMQSessionChannels', () => {
       async (sessionId) => {
         const { channels, consumer } = await started();
 
-        await expect(channels.subscribe(sessionId, {}, () => undefined)).rejects.toThrow(InvalidSessionIdError);
+        await expect(channels.subscribe(sessionId, {}, () => undefined)).rejects.toThrow(
+          InvalidSessionIdError,
+        );
 
         expect(consumer.subscribeCalls).toEqual([]);
         expect(channels.stats()).toEqual({ sessions: 0, listeners: 0, stallRecoveries: 0 });
@@ -429,7 +439,11 @@ describe('RocketMQSessionChannels', () => {
 
       const leaving = old.unsubscribe();
       await held.started;
-      const rejoining = channels.subscribe('s1', { ...reconnected.options, fromSeq: 0 }, reconnected.listener);
+      const rejoining = channels.subscribe(
+        's1',
+        { ...reconnected.options, fromSeq: 0 },
+        reconnected.listener,
+      );
       held.release();
       await Promise.all([leaving, rejoining]);
       push('s1', 0);
@@ -458,10 +472,22 @@ describe('RocketMQSessionChannels', () => {
 
       expect(() => push('s2', 0)).not.toThrow();
       expect(() =>
-        deliverRaw({ liteTopic: undefined, offset: 0, body: Buffer.from('{}'), messageId: 'm', deliveryAttempt: 1 }),
+        deliverRaw({
+          liteTopic: undefined,
+          offset: 0,
+          body: Buffer.from('{}'),
+          messageId: 'm',
+          deliveryAttempt: 1,
+        }),
       ).not.toThrow();
       expect(() =>
-        deliverRaw({ liteTopic: 'a.b', offset: 0, body: Buffer.from('{}'), messageId: 'm', deliveryAttempt: 1 }),
+        deliverRaw({
+          liteTopic: 'a.b',
+          offset: 0,
+          body: Buffer.from('{}'),
+          messageId: 'm',
+          deliveryAttempt: 1,
+        }),
       ).not.toThrow();
 
       expect(a.events).toEqual([]);
@@ -473,7 +499,9 @@ describe('RocketMQSessionChannels', () => {
       await channels.subscribe('s1', a.options, a.listener);
       const body = encodeSessionEvent({ type: 'token', ts: 1 });
 
-      expect(() => deliverRaw({ liteTopic: 's1', offset: undefined, body, messageId: 'm', deliveryAttempt: 1 })).not.toThrow();
+      expect(() =>
+        deliverRaw({ liteTopic: 's1', offset: undefined, body, messageId: 'm', deliveryAttempt: 1 }),
+      ).not.toThrow();
       push('s1', 0);
 
       expect(a.seqs()).toEqual([0]);
@@ -484,7 +512,13 @@ describe('RocketMQSessionChannels', () => {
       const a = recorder();
       await channels.subscribe('s1', a.options, a.listener);
 
-      deliverRaw({ liteTopic: 's1', offset: 0, body: Buffer.from('not json'), messageId: 'BAD-1', deliveryAttempt: 1 });
+      deliverRaw({
+        liteTopic: 's1',
+        offset: 0,
+        body: Buffer.from('not json'),
+        messageId: 'BAD-1',
+        deliveryAttempt: 1,
+      });
       push('s1', 1);
 
       expect(a.undecodable).toHaveLength(1);
@@ -596,7 +630,10 @@ describe('RocketMQSessionChannels', () => {
       const init = channels.onModuleInit();
 
       await expect(init).rejects.toThrow(RocketMQStartupError);
-      await expect(init).rejects.toMatchObject({ cause: failure, message: expect.stringContaining('ECONNREFUSED') });
+      await expect(init).rejects.toMatchObject({
+        cause: failure,
+        message: expect.stringContaining('ECONNREFUSED'),
+      });
     });
 
     it('starts no consumer in a publish-only process, and refuses subscriptions there', async () => {
@@ -610,7 +647,11 @@ describe('RocketMQSessionChannels', () => {
         /sessionChannels.consumerGroup is not configured/,
       );
       await expect(channels.subscribe('s1', {}, () => undefined)).rejects.toThrow(SessionChannelsClosedError);
-      await expect(channels.publish('s1', { type: 'token' })).resolves.toEqual({ sessionId: 's1', seq: 0, messageId: 'm-0' });
+      await expect(channels.publish('s1', { type: 'token' })).resolves.toEqual({
+        sessionId: 's1',
+        seq: 0,
+        messageId: 'm-0',
+      });
       expect(producer.published).toEqual([{ sessionId: 's1', event: { type: 'token' } }]);
     });
   });

@@ -61,7 +61,11 @@ export class RocketMQSessionChannels
     if (!this.options.sessionChannels.consumerGroup) return; // a publish-only process
     const starting = this.createConsumer(this.options, this.logger, (delivery) => this.dispatch(delivery));
     try {
-      this.consumer = await withTimeout(starting, this.options.startupTimeoutMs, 'RocketMQ lite consumer startup');
+      this.consumer = await withTimeout(
+        starting,
+        this.options.startupTimeoutMs,
+        'RocketMQ lite consumer startup',
+      );
     } catch (error) {
       // If it starts after all, close it: a failed bootstrap must leave nothing running.
       void starting.then((late) => late.close()).catch(() => undefined);
@@ -157,11 +161,7 @@ export class RocketMQSessionChannels
    * so this is an unsubscribe and a subscribe at the offset; the broker dispatches the session anew.
    * If the broker refuses midway, every listener of the session is revoked (a `joining` one gets the error).
    */
-  private async reposition(
-    fanout: SessionFanout,
-    seq: number,
-    how: { joining: FanoutEntry },
-  ): Promise<void> {
+  private async reposition(fanout: SessionFanout, seq: number, how: { joining: FanoutEntry }): Promise<void> {
     const consumer = this.requireConsumer();
     const topic = liteTopicFor(fanout.sessionId);
     try {
@@ -195,7 +195,9 @@ export class RocketMQSessionChannels
     if (stalled === 0) return;
     this.lastResyncAt = now;
     this.stallRecoveries += 1;
-    void consumer.resync().catch((error: unknown) => this.logger.warn(`Subscription resync failed: ${toMessage(error)}`));
+    void consumer
+      .resync()
+      .catch((error: unknown) => this.logger.warn(`Subscription resync failed: ${toMessage(error)}`));
   }
 
   private async detach(sessionId: string, entry: FanoutEntry): Promise<void> {
@@ -218,7 +220,9 @@ export class RocketMQSessionChannels
       const fanout = sessionId === undefined ? undefined : this.sessions.get(sessionId);
       if (!fanout || sessionId === undefined) return; // nobody here listens (any more)
       if (delivery.offset === undefined) {
-        this.logger.error(`Message ${delivery.messageId} of session ${sessionId} has no queue offset; dropped`);
+        this.logger.error(
+          `Message ${delivery.messageId} of session ${sessionId} has no queue offset; dropped`,
+        );
         return;
       }
       const seq = delivery.offset;
@@ -251,7 +255,9 @@ export class RocketMQSessionChannels
           .run(sessionId, async () => {
             if (!this.sessions.has(sessionId)) await consumer.unsubscribeLite(topic);
           })
-          .catch((error: unknown) => this.logger.warn(`Releasing session ${sessionId} failed: ${toMessage(error)}`));
+          .catch((error: unknown) =>
+            this.logger.warn(`Releasing session ${sessionId} failed: ${toMessage(error)}`),
+          );
       }
     }
   }
@@ -278,9 +284,14 @@ export class RocketMQSessionChannels
 function translateSubscribeError(sessionId: string, error: unknown): Error {
   const code = (error as { code?: unknown })?.code;
   if (code === 429 || /quota exceeded/i.test(toMessage(error))) {
-    return new SessionChannelQuotaError(`No lite subscription quota left for session ${sessionId}: ${toMessage(error)}`, {
-      cause: error,
-    });
+    return new SessionChannelQuotaError(
+      `No lite subscription quota left for session ${sessionId}: ${toMessage(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
-  return new SessionChannelError(`Subscribing to session ${sessionId} failed: ${toMessage(error)}`, { cause: error });
+  return new SessionChannelError(`Subscribing to session ${sessionId} failed: ${toMessage(error)}`, {
+    cause: error,
+  });
 }

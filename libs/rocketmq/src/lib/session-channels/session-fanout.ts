@@ -108,7 +108,11 @@ export class SessionFanout {
       const typed =
         error instanceof SessionEventDecodeError
           ? error
-          : new SessionEventDecodeError('malformed', messageId, error instanceof Error ? error.message : String(error));
+          : new SessionEventDecodeError(
+              'malformed',
+              messageId,
+              error instanceof Error ? error.message : String(error),
+            );
       this.logger.error(`Session ${this.sessionId}: ${typed.message}`);
       return typed;
     }

@@ -49,12 +49,21 @@ describe('session event envelope', () => {
     it('leaves out the optional fields that were not given', () => {
       const event = decodeSessionEvent(encodeSessionEvent({ type: 'turn.started', ts: 5 }), meta);
 
-      expect(event).toStrictEqual({ sessionId: 'session-1', seq: 7, messageId: 'MSG-0001', type: 'turn.started', ts: 5 });
+      expect(event).toStrictEqual({
+        sessionId: 'session-1',
+        seq: 7,
+        messageId: 'MSG-0001',
+        type: 'turn.started',
+        ts: 5,
+      });
     });
 
     it('writes version 1 and stamps the current time when ts is missing', () => {
       const before = Date.now();
-      const wire = JSON.parse(encodeSessionEvent({ type: 'token' }).toString('utf8')) as Record<string, unknown>;
+      const wire = JSON.parse(encodeSessionEvent({ type: 'token' }).toString('utf8')) as Record<
+        string,
+        unknown
+      >;
       const after = Date.now();
 
       expect(wire['v']).toBe(1);
@@ -63,7 +72,10 @@ describe('session event envelope', () => {
     });
 
     it('keeps non-ASCII text intact', () => {
-      const event = decodeSessionEvent(encodeSessionEvent({ type: 'token', ts: 1, text: 'héllo 👋 世界' }), meta);
+      const event = decodeSessionEvent(
+        encodeSessionEvent({ type: 'token', ts: 1, text: 'héllo 👋 世界' }),
+        meta,
+      );
 
       expect(event.text).toBe('héllo 👋 世界');
     });
@@ -174,7 +186,9 @@ describe('session event envelope', () => {
     });
 
     it('rejects a missing input with a typed error', () => {
-      expect(() => encodeSessionEvent(undefined as unknown as SessionEventInput)).toThrow(InvalidSessionEventError);
+      expect(() => encodeSessionEvent(undefined as unknown as SessionEventInput)).toThrow(
+        InvalidSessionEventError,
+      );
     });
 
     it('accepts an envelope of exactly MAX_SESSION_EVENT_BYTES and rejects one byte more', () => {

@@ -97,7 +97,11 @@ export function decodeSessionEvent(
     throw new SessionEventDecodeError('malformed', meta.messageId, 'body is not a JSON object');
   }
   if (parsed['v'] !== SESSION_EVENT_VERSION) {
-    throw new SessionEventDecodeError('unsupported_version', meta.messageId, `v=${JSON.stringify(parsed['v'])}`);
+    throw new SessionEventDecodeError(
+      'unsupported_version',
+      meta.messageId,
+      `v=${JSON.stringify(parsed['v'])}`,
+    );
   }
   const { type, ts, turnId, text, data } = parsed;
   if (typeof type !== 'string' || typeof ts !== 'number') {
@@ -108,9 +112,19 @@ export function decodeSessionEvent(
     (text !== undefined && typeof text !== 'string') ||
     (data !== undefined && !isPlainObject(data))
   ) {
-    throw new SessionEventDecodeError('invalid_fields', meta.messageId, 'turnId/text/data have the wrong type');
+    throw new SessionEventDecodeError(
+      'invalid_fields',
+      meta.messageId,
+      'turnId/text/data have the wrong type',
+    );
   }
-  const event: SessionEvent = { sessionId: meta.sessionId, seq: meta.seq, type, ts, messageId: meta.messageId };
+  const event: SessionEvent = {
+    sessionId: meta.sessionId,
+    seq: meta.seq,
+    type,
+    ts,
+    messageId: meta.messageId,
+  };
   if (turnId !== undefined) event.turnId = turnId;
   if (text !== undefined) event.text = text;
   if (data !== undefined) event.data = data;

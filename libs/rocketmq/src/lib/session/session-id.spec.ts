@@ -2,11 +2,14 @@ import { InvalidSessionIdError } from '../rocketmq.errors';
 import { assertSessionId, createSessionId, isValidSessionId, liteTopicFor, sessionIdFor } from './session-id';
 
 describe('session id ↔ lite topic', () => {
-  it.each(['a', 'Valid_Topic-123', 'x'.repeat(64), '0b4c6a0e-59f7-4c35-9a43-2f0d2b3e4c5d'])('accepts %s', (id) => {
-    expect(isValidSessionId(id)).toBe(true);
-    expect(liteTopicFor(id)).toBe(id);
-    expect(sessionIdFor(id)).toBe(id);
-  });
+  it.each(['a', 'Valid_Topic-123', 'x'.repeat(64), '0b4c6a0e-59f7-4c35-9a43-2f0d2b3e4c5d'])(
+    'accepts %s',
+    (id) => {
+      expect(isValidSessionId(id)).toBe(true);
+      expect(liteTopicFor(id)).toBe(id);
+      expect(sessionIdFor(id)).toBe(id);
+    },
+  );
 
   it.each([
     ['empty', ''],

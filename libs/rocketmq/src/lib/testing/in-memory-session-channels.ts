@@ -1,5 +1,10 @@
 import type { PublishedSessionEvent } from '../producer/rocketmq-producer';
-import { encodeSessionEvent, decodeSessionEvent, type SessionEvent, type SessionEventInput } from '../session/session-event';
+import {
+  encodeSessionEvent,
+  decodeSessionEvent,
+  type SessionEvent,
+  type SessionEventInput,
+} from '../session/session-event';
 import { SessionChannelsClosedError } from '../rocketmq.errors';
 import { assertSessionId } from '../session/session-id';
 import {
@@ -38,7 +43,11 @@ export class InMemorySessionChannels extends SessionChannels {
     return { sessionId, messageId };
   }
 
-  async subscribe(sessionId: string, options: SubscribeOptions, listener: SessionListener): Promise<SessionSubscription> {
+  async subscribe(
+    sessionId: string,
+    options: SubscribeOptions,
+    listener: SessionListener,
+  ): Promise<SessionSubscription> {
     assertSessionId(sessionId);
     const fromSeq = options.fromSeq ?? 0;
     if (!Number.isSafeInteger(fromSeq) || fromSeq < 0) {

@@ -1,8 +1,14 @@
 import { TimeoutError, withTimeout } from './with-timeout';
 
 /** Records how a promise settled without awaiting it. */
-function track<T>(promise: Promise<T>): { state: 'pending' | 'resolved' | 'rejected'; value?: T; error?: unknown } {
-  const tracked: { state: 'pending' | 'resolved' | 'rejected'; value?: T; error?: unknown } = { state: 'pending' };
+function track<T>(promise: Promise<T>): {
+  state: 'pending' | 'resolved' | 'rejected';
+  value?: T;
+  error?: unknown;
+} {
+  const tracked: { state: 'pending' | 'resolved' | 'rejected'; value?: T; error?: unknown } = {
+    state: 'pending',
+  };
   promise.then(
     (value) => Object.assign(tracked, { state: 'resolved', value }),
     (error: unknown) => Object.assign(tracked, { state: 'rejected', error }),
@@ -36,7 +42,9 @@ describe('withTimeout', () => {
   });
 
   it('rejects with a TimeoutError naming what timed out, exactly when the deadline passes', async () => {
-    const result = track(withTimeout(new Promise<never>(() => undefined), 1_000, 'RocketMQ producer startup'));
+    const result = track(
+      withTimeout(new Promise<never>(() => undefined), 1_000, 'RocketMQ producer startup'),
+    );
 
     await jest.advanceTimersByTimeAsync(999);
     expect(result.state).toBe('pending');
