@@ -129,6 +129,12 @@ describe('provisioned resources', () => {
         retryMaxTimes: 3,
         lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
       },
+      {
+        name: 'probe-fifo',
+        orderly: true,
+        retryMaxTimes: 3,
+        lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
+      },
     ]);
   });
 });

@@ -42,6 +42,13 @@ export function groups(): GroupSpec[] {
       // Exclusive: one node serves a session at a time and a new subscriber takes it over at once.
       lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
     },
+    {
+      // Used only by libs/rocketmq/test/probes/takeover-fifo-group.probe.ts, to show why `gateway` is not orderly.
+      name: 'probe-fifo',
+      orderly: true,
+      retryMaxTimes: 3,
+      lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
+    },
   ];
 }
 
