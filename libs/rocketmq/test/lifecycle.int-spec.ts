@@ -7,7 +7,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { Producer } from 'rocketmq-client-nodejs';
 import {
   InvalidSessionIdError,
   RocketMQModule,
@@ -18,6 +17,7 @@ import {
 } from '../src';
 import { brokerEndpoints, GATEWAY_GROUP, PARENT_TOPIC, testSessionId } from './support/broker-endpoints';
 import { recordMeasurement } from './support/measurements';
+import { startRawProducer } from './support/raw-producer';
 import { expectContiguous } from './support/publisher';
 import { SubscriberProcess } from './support/subscriber-process';
 
@@ -107,14 +107,7 @@ describe('session channels lifecycle on a real broker', () => {
 
   it('an undecodable message is reported at its seq, logged, and the stream goes on', async () => {
     const sessionId = testSessionId('garbage');
-    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    const raw = new Producer({
-      endpoints: brokerEndpoints(),
-      namespace: '',
-      topics: [PARENT_TOPIC],
-      logger: quiet,
-    });
-    await raw.startup();
+    const raw = await startRawProducer();
     try {
       await raw.send({ topic: PARENT_TOPIC, liteTopic: sessionId, body: Buffer.from('not json {') });
       await raw.send({

@@ -3,9 +3,9 @@
  * RocketMQ 5.5 broker (started by tools/rocketmq), with subscribers in fresh OS processes.
  */
 import type { INestApplicationContext } from '@nestjs/common';
-import { Producer } from 'rocketmq-client-nodejs';
 import { encodeSessionEvent, type RocketMQProducer } from '../src';
-import { brokerEndpoints, PARENT_TOPIC, testSessionId } from './support/broker-endpoints';
+import { PARENT_TOPIC, testSessionId } from './support/broker-endpoints';
+import { startRawProducer } from './support/raw-producer';
 import { expectContiguous, startPublisher } from './support/publisher';
 import { SubscriberProcess } from './support/subscriber-process';
 
@@ -112,14 +112,7 @@ describe('session log on a real broker (seq = the LiteTopic offset)', () => {
 
   it('the send receipt offset is the parent queue offset, not the seq; deliveries carry the seq', async () => {
     // The parent topic has 8 queues; 16 fresh sessions cannot all have a queue to themselves.
-    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    const raw = new Producer({
-      endpoints: brokerEndpoints(),
-      namespace: '',
-      topics: [PARENT_TOPIC],
-      logger: quiet,
-    });
-    await raw.startup();
+    const raw = await startRawProducer();
     const sessions = Array.from({ length: 16 }, (_, i) => testSessionId(`receipt${i}`));
     const receipts: number[][] = [];
     try {

@@ -3,9 +3,10 @@
  * STALL_RECOVERY_MS you pass). Prints deliveries per second after the first publish and when the last
  * event arrived, to show the lost-dispatch stalls of RocketMQ 5.5.0 and what the resync does about them.
  */
-import { Producer } from 'rocketmq-client-nodejs';
 import { encodeSessionEvent } from '../../src';
-import { brokerEndpoints, PARENT_TOPIC, testSessionId } from '../support/broker-endpoints';
+import { PARENT_TOPIC, testSessionId } from '../support/broker-endpoints';
+import { startRawProducer } from '../support/raw-producer';
+import { runProbe } from './probe-main';
 import { SubscriberProcess } from '../support/subscriber-process';
 
 const SESSIONS = 500;
@@ -13,14 +14,7 @@ const EVENTS = 20;
 
 async function main(): Promise<void> {
   const sessions = Array.from({ length: SESSIONS }, (_, i) => testSessionId(`stall${i}`));
-  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const producer = new Producer({
-    endpoints: brokerEndpoints(),
-    namespace: '',
-    topics: [PARENT_TOPIC],
-    logger: quiet,
-  });
-  await producer.startup();
+  const producer = await startRawProducer();
   const recovery = process.env['STALL_RECOVERY_MS'] ?? '0';
   const node = SubscriberProcess.start({ sessionIds: sessions, env: { STALL_RECOVERY_MS: recovery } });
   await node.ready(60_000);
@@ -50,10 +44,4 @@ async function main(): Promise<void> {
   await producer.shutdown();
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runProbe(main);

@@ -3,21 +3,15 @@
  * seq + 1. Prints how long B waits for its first event. (The suite's takeover test uses the non-orderly
  * `gateway` group; this shows why.)
  */
-import { Producer } from 'rocketmq-client-nodejs';
 import { encodeSessionEvent } from '../../src';
-import { brokerEndpoints, PARENT_TOPIC, testSessionId } from '../support/broker-endpoints';
+import { PARENT_TOPIC, testSessionId } from '../support/broker-endpoints';
+import { startRawProducer } from '../support/raw-producer';
+import { runProbe } from './probe-main';
 import { SubscriberProcess } from '../support/subscriber-process';
 
 async function main(): Promise<void> {
   const sessionId = testSessionId('fifo');
-  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const producer = new Producer({
-    endpoints: brokerEndpoints(),
-    namespace: '',
-    topics: [PARENT_TOPIC],
-    logger: quiet,
-  });
-  await producer.startup();
+  const producer = await startRawProducer();
   const env = { CONSUMER_GROUP: process.env['CONSUMER_GROUP'] ?? 'probe-fifo' };
   const a = SubscriberProcess.start({ sessionIds: [sessionId], env });
   const b = SubscriberProcess.start({ env });
@@ -50,10 +44,4 @@ async function main(): Promise<void> {
   await producer.shutdown();
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runProbe(main);

@@ -14,22 +14,7 @@ import { TimeoutError } from '../util/with-timeout';
 import type { LiteConsumer, LiteConsumerFactory, LiteDelivery } from './lite-consumer';
 import { RocketMQSessionChannels } from './rocketmq-session-channels';
 import type { RevocationReason, SubscribeOptions } from './session-channels';
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from '../testing/deferred';
 
 /** A broker call the test holds open: `started` resolves when the call arrives; the test then releases or fails it. */
 interface HeldCall {

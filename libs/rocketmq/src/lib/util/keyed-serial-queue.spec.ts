@@ -1,20 +1,5 @@
 import { KeyedSerialQueue } from './keyed-serial-queue';
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from '../testing/deferred';
 
 /** Lets every pending promise callback run (a macrotask turn, not a timed wait). */
 function settle(): Promise<void> {

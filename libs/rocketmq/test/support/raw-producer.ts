@@ -1,0 +1,18 @@
+import { Producer } from 'rocketmq-client-nodejs';
+import { brokerEndpoints, PARENT_TOPIC } from './broker-endpoints';
+
+/**
+ * A bare rocketmq-client-nodejs producer (no library in between), for tests and probes that need what the
+ * library hides (send receipts) or refuses (bodies that are not envelopes). Its logs are dropped.
+ */
+export async function startRawProducer(): Promise<Producer> {
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const producer = new Producer({
+    endpoints: brokerEndpoints(),
+    namespace: '',
+    topics: [PARENT_TOPIC],
+    logger: quiet,
+  });
+  await producer.startup();
+  return producer;
+}
