@@ -22,6 +22,12 @@ export interface RocketMQModuleOptions {
   };
   /** Further topics this process publishes to; their routes are fetched at start-up. @default [] */
   producerTopics?: string[];
+  /**
+   * Resends of a send the broker refused for flow control ("broker busy": nothing was stored), with
+   * backoff. Other failures are never resent: a timed-out send may have been stored, and a resend would
+   * write the event twice (the client's own retry does that; seen under load). @default 8
+   */
+  busyRetries?: number;
   /** Health reports down after this many consecutive failed sends. @default 3 */
   unhealthyAfterSendFailures?: number;
   /** How often the consumer checks whether the broker moved a session to another node. @default 2_000 */
@@ -45,6 +51,7 @@ export interface ResolvedRocketMQOptions {
   readonly requestTimeoutMs: number;
   readonly sessionChannels: Readonly<{ parentTopic: string; consumerGroup: string | undefined }>;
   readonly producerTopics: readonly string[];
+  readonly busyRetries: number;
   readonly unhealthyAfterSendFailures: number;
   readonly revocationCheckIntervalMs: number;
   readonly stallRecoveryMs: number;
@@ -67,6 +74,7 @@ export function resolveRocketMQOptions(raw: RocketMQModuleOptions): ResolvedRock
   };
   const startupTimeoutMs = integerAtLeast('startupTimeoutMs', raw?.startupTimeoutMs, 10_000);
   const requestTimeoutMs = integerAtLeast('requestTimeoutMs', raw?.requestTimeoutMs, 3_000, 1_000);
+  const busyRetries = integerAtLeast('busyRetries', raw?.busyRetries, 8, 0);
   const unhealthyAfterSendFailures = integerAtLeast(
     'unhealthyAfterSendFailures',
     raw?.unhealthyAfterSendFailures,
@@ -108,6 +116,7 @@ export function resolveRocketMQOptions(raw: RocketMQModuleOptions): ResolvedRock
     requestTimeoutMs,
     sessionChannels: Object.freeze({ parentTopic: parentTopic as string, consumerGroup }),
     producerTopics: Object.freeze([...producerTopics]),
+    busyRetries,
     unhealthyAfterSendFailures,
     revocationCheckIntervalMs,
     stallRecoveryMs,

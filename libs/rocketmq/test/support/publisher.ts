@@ -14,6 +14,8 @@ export async function startPublisher(): Promise<{
       RocketMQModule.forRoot({
         endpoints: brokerEndpoints(),
         sessionChannels: { parentTopic: PARENT_TOPIC },
+        // The many-sessions test keeps 500 sends in flight on 2 cores; a send must not time out there.
+        requestTimeoutMs: 15_000,
       }),
     ],
   })

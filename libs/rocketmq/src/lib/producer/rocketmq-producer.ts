@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Producer } from 'rocketmq-client-nodejs';
+import { Producer, TooManyRequestsException } from 'rocketmq-client-nodejs';
 import { toClientConfiguration } from '../client/client-configuration';
 import { routeClientDefaultLogger } from '../client/rocketmq-logger';
 import { RESOLVED_ROCKETMQ_OPTIONS } from '../rocketmq.constants';
@@ -26,6 +26,8 @@ export interface SendOptions {
   tag?: string;
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** Owns this process's RocketMQ producer: started under a deadline on init, shut down last. */
 @Injectable()
 export class RocketMQProducer implements OnModuleInit, OnApplicationShutdown {
@@ -39,6 +41,8 @@ export class RocketMQProducer implements OnModuleInit, OnApplicationShutdown {
     this.producer = new Producer({
       ...toClientConfiguration(options, this.logger),
       topics: [options.sessionChannels.parentTopic, ...options.producerTopics],
+      // One attempt per send: the client would resend after any error, timeouts included (see busyRetries).
+      maxAttempts: 1,
     });
   }
 
@@ -66,7 +70,10 @@ export class RocketMQProducer implements OnModuleInit, OnApplicationShutdown {
     return { consecutiveFailures: this.consecutiveFailures, lastFailure: this.lastFailure };
   }
 
-  /** Appends one event to a session's log (its LiteTopic). */
+  /**
+   * Appends one event to a session's log (its LiteTopic). Rejects with SessionChannelError when the send
+   * failed; after a timeout the event may still have been stored (see `busyRetries`).
+   */
   async publish(sessionId: string, event: SessionEventInput): Promise<PublishedSessionEvent> {
     const liteTopic = liteTopicFor(sessionId);
     const body = encodeSessionEvent(event);
@@ -91,14 +98,21 @@ export class RocketMQProducer implements OnModuleInit, OnApplicationShutdown {
     if (!this.producer.isRunning()) {
       throw new SessionChannelsClosedError('The RocketMQ producer is not running');
     }
-    try {
-      const receipt = await this.producer.send(message);
-      this.consecutiveFailures = 0;
-      return receipt;
-    } catch (error) {
-      this.consecutiveFailures += 1;
-      this.lastFailure = toMessage(error);
-      throw new SessionChannelError(`Publishing to ${what} failed: ${toMessage(error)}`, { cause: error });
+    for (let retry = 0; ; retry += 1) {
+      try {
+        const receipt = await this.producer.send(message);
+        this.consecutiveFailures = 0;
+        return receipt;
+      } catch (error) {
+        // Flow control means the broker refused the message: resending cannot store it twice.
+        if (error instanceof TooManyRequestsException && retry < this.options.busyRetries) {
+          await sleep(Math.min(1000, 20 * 2 ** retry) * (0.5 + Math.random()));
+          continue;
+        }
+        this.consecutiveFailures += 1;
+        this.lastFailure = toMessage(error);
+        throw new SessionChannelError(`Publishing to ${what} failed: ${toMessage(error)}`, { cause: error });
+      }
     }
   }
 }
