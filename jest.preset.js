@@ -12,6 +12,7 @@ module.exports = {
     '^@litesession/rocketmq$': path.join(__dirname, 'libs/rocketmq/src/index.ts'),
     '^@litesession/rocketmq/health$': path.join(__dirname, 'libs/rocketmq/src/health.ts'),
     '^@litesession/rocketmq/testing$': path.join(__dirname, 'libs/rocketmq/src/testing.ts'),
+    '^@litesession/rocketmq/transport$': path.join(__dirname, 'libs/rocketmq/src/transport.ts'),
     '^@litesession/rocketmq-tools$': path.join(__dirname, 'tools/rocketmq/src/index.ts'),
   },
   reporters: ['default', path.join(__dirname, 'tools/test-runner/src/results-reporter.js')],

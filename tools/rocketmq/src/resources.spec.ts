@@ -114,20 +114,45 @@ describe('groupCommand', () => {
   });
 });
 
+describe('groupCommand with an exponential retry policy', () => {
+  it('passes the policy as JSON with -p (the Node client ignores the default CUSTOMIZED policy)', () => {
+    const group: GroupSpec = {
+      name: 'workers',
+      orderly: true,
+      retryMaxTimes: 3,
+      exponentialRetry: { initialMs: 1000, maxMs: 60_000, multiplier: 2 },
+    };
+    const args = groupCommand(group, NAMESRV, CLUSTER);
+    expect(args.slice(args.indexOf('-p'), args.indexOf('-p') + 2)).toEqual([
+      '-p',
+      '{"type":"EXPONENTIAL","exponentialRetryPolicy":{"initial":1000,"max":60000,"multiplier":2}}',
+    ]);
+  });
+});
+
 describe('provisioned resources', () => {
   it('provisions the chat topic as LITE with the configured expiration', () => {
     const config = loadToolConfig({ ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES: '60' });
 
-    expect(topics(config)).toEqual([{ name: CHAT_TOPIC, type: 'LITE', liteTopicExpirationMinutes: 60 }]);
+    expect(topics(config)).toEqual([
+      { name: CHAT_TOPIC, type: 'LITE', liteTopicExpirationMinutes: 60 },
+      { name: 'chat-requests', type: 'FIFO' },
+    ]);
   });
 
-  it('binds the gateway group to the chat topic, exclusively', () => {
+  it('binds the gateway group to the chat topic, exclusively; the scheduler group is orderly', () => {
     expect(groups()).toEqual([
       {
         name: GATEWAY_GROUP,
         orderly: false,
         retryMaxTimes: 3,
         lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
+      },
+      {
+        name: 'llm-scheduler',
+        orderly: true,
+        retryMaxTimes: 3,
+        exponentialRetry: { initialMs: 1000, maxMs: 60_000, multiplier: 2 },
       },
       {
         name: 'probe-fifo',

@@ -15,6 +15,11 @@ export interface GroupSpec {
   /** Attempts before the dead-letter queue are retryMaxTimes + 1. */
   retryMaxTimes: number;
   /**
+   * Backoff between attempts. mqadmin's default is a CUSTOMIZED policy, which rocketmq-client-nodejs 1.0.8
+   * does not implement: it then makes a single attempt and dead-letters a failed FIFO message at once.
+   */
+  exponentialRetry?: { initialMs: number; maxMs: number; multiplier: number };
+  /**
    * clientQuota: lite topics one client may subscribe (sessions per gateway node). maxEventCount: pending
    * dispatch events per client before the broker drops them and falls back to a delayed full dispatch.
    */
@@ -25,9 +30,15 @@ export interface GroupSpec {
 export const CHAT_TOPIC = 'chat';
 /** Lite consumer group shared by all gateway nodes (see docs/rocketmq.md, "Why Exclusive"). */
 export const GATEWAY_GROUP = 'gateway';
+/** FIFO topic of chat requests (message group = session id), consumed by the LLM scheduler. */
+export const CHAT_REQUESTS_TOPIC = 'chat-requests';
+export const SCHEDULER_GROUP = 'llm-scheduler';
 
 export function topics(config: ToolConfig): TopicSpec[] {
-  return [{ name: CHAT_TOPIC, type: 'LITE', liteTopicExpirationMinutes: config.liteTopicExpirationMinutes }];
+  return [
+    { name: CHAT_TOPIC, type: 'LITE', liteTopicExpirationMinutes: config.liteTopicExpirationMinutes },
+    { name: CHAT_REQUESTS_TOPIC, type: 'FIFO' },
+  ];
 }
 
 export function groups(): GroupSpec[] {
@@ -41,6 +52,13 @@ export function groups(): GroupSpec[] {
       retryMaxTimes: 3,
       // Exclusive: one node serves a session at a time and a new subscriber takes it over at once.
       lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
+    },
+    // Requests of one session are handled in order; a failing request is retried 3 times, then dead-lettered.
+    {
+      name: SCHEDULER_GROUP,
+      orderly: true,
+      retryMaxTimes: 3,
+      exponentialRetry: { initialMs: 1000, maxMs: 60_000, multiplier: 2 },
     },
     {
       // Used only by libs/rocketmq/test/probes/takeover-fifo-group.probe.ts, to show why `gateway` is not orderly.
@@ -66,6 +84,16 @@ export function topicCommand(topic: TopicSpec, namesrv: string, cluster: string)
 export function groupCommand(group: GroupSpec, namesrv: string, cluster: string): string[] {
   const args = ['updateSubGroup', '-n', namesrv, '-c', cluster, '-g', group.name];
   args.push('-o', String(group.orderly), '-r', String(group.retryMaxTimes));
+  if (group.exponentialRetry) {
+    const { initialMs, maxMs, multiplier } = group.exponentialRetry;
+    args.push(
+      '-p',
+      JSON.stringify({
+        type: 'EXPONENTIAL',
+        exponentialRetryPolicy: { initial: initialMs, max: maxMs, multiplier },
+      }),
+    );
+  }
   if (group.lite) {
     // updateSubGroup's attributes option has no short form (-a means something else there).
     const { bindTopic, subModel, clientQuota, maxEventCount } = group.lite;

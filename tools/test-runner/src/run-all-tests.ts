@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isRunning, loadToolConfig, start, stop, type Role } from '@litesession/rocketmq-tools';
+import { loadToolConfig, start, stop, type Role } from '@litesession/rocketmq-tools';
 const { summarize, summaryLine } = require('./summarize.js') as typeof import('./summarize.js');
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -39,8 +39,8 @@ async function main(): Promise<number> {
   mkdirSync(RESULTS, { recursive: true });
   const config = loadToolConfig();
   let started: Role[] = [];
+  // start() skips servers that already run and provisions only what changed.
   const broker = (async () => {
-    if (await isRunning(config)) return;
     started = (await start(config)).started;
   })();
   broker.catch(() => undefined); // reported when a stage needs it

@@ -3,7 +3,7 @@
  * tools/rocketmq unless it already runs, and exports its endpoint to the test workers. A broker that
  * cannot start fails the whole run with the tool's error; tests are never skipped.
  */
-import { isRunning, loadToolConfig, proxyEndpoint, start } from '../index';
+import { loadToolConfig, proxyEndpoint, start } from '../index';
 import { readCurrentVersion } from '../artifacts';
 import type { Role } from '../jvm';
 
@@ -14,12 +14,9 @@ declare global {
 
 export default async function globalSetup(): Promise<void> {
   const config = loadToolConfig();
-  if (await isRunning(config)) {
-    globalThis.__litesessionStartedRoles = [];
-  } else {
-    const info = await start(config);
-    globalThis.__litesessionStartedRoles = info.started;
-  }
+  // start() skips servers that already run and provisions only what changed, so it is cheap when up.
+  const info = await start(config);
+  globalThis.__litesessionStartedRoles = info.started;
   const version = readCurrentVersion(config) ?? 'unknown';
   process.env['ROCKETMQ_ENDPOINTS'] = proxyEndpoint(config);
   process.env['ROCKETMQ_BROKER_VERSION'] = version;

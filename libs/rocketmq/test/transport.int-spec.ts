@@ -1,0 +1,129 @@
+/**
+ * RocketMQServer (the Nest custom transport) on the real broker: @EventPattern handlers get the messages of
+ * the FIFO `chat-requests` topic, in order per message group (session), and a failing handler sees the same
+ * message again.
+ */
+import { Controller, type INestMicroservice, Module } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Test } from '@nestjs/testing';
+import {
+  RESOLVED_ROCKETMQ_OPTIONS,
+  RocketMQModule,
+  RocketMQProducer,
+  type ResolvedRocketMQOptions,
+} from '../src';
+import { type RocketMQContext, RocketMQServer } from '../src/transport';
+import { brokerEndpoints, PARENT_TOPIC, testSessionId } from './support/broker-endpoints';
+
+const TOPIC = 'chat-requests';
+const GROUP = 'llm-scheduler';
+
+interface Request {
+  sessionId: string;
+  n: number;
+  failFirst?: boolean;
+}
+
+const received: Array<Request & { attempt: number }> = [];
+
+@Controller()
+class RequestsController {
+  @EventPattern(TOPIC)
+  handle(@Payload() request: Request, @Ctx() context: RocketMQContext): void {
+    received.push({ ...request, attempt: context.getDeliveryAttempt() });
+    if (request.failFirst && context.getDeliveryAttempt() === 1) throw new Error('transient model failure');
+  }
+}
+
+@Module({
+  imports: [
+    RocketMQModule.forRoot({
+      isGlobal: true,
+      endpoints: brokerEndpoints(),
+      sessionChannels: { parentTopic: PARENT_TOPIC },
+      producerTopics: [TOPIC],
+    }),
+  ],
+  controllers: [RequestsController],
+})
+class SchedulerLikeModule {}
+
+async function eventually(check: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('RocketMQServer on a real broker', () => {
+  let app: INestMicroservice;
+  let producer: RocketMQProducer;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [SchedulerLikeModule] }).compile();
+    moduleRef.useLogger(['error']);
+    const options = moduleRef.get<ResolvedRocketMQOptions>(RESOLVED_ROCKETMQ_OPTIONS);
+    app = moduleRef.createNestMicroservice({
+      strategy: new RocketMQServer({ client: options, consumerGroup: GROUP }),
+    });
+    await app.listen();
+    producer = app.get(RocketMQProducer);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('hands each session its requests in order, sessions in parallel', async () => {
+    const sessions = [testSessionId('rq1'), testSessionId('rq2'), testSessionId('rq3')];
+    await Promise.all(
+      sessions.map(async (sessionId) => {
+        for (let n = 0; n < 10; n += 1) {
+          await producer.send(TOPIC, Buffer.from(JSON.stringify({ sessionId, n })), {
+            messageGroup: sessionId,
+          });
+        }
+      }),
+    );
+    const mine = () => received.filter((r) => sessions.includes(r.sessionId));
+    await eventually(() => mine().length >= 30, 60_000, '30 requests');
+    for (const sessionId of sessions) {
+      expect(
+        mine()
+          .filter((r) => r.sessionId === sessionId)
+          .map((r) => r.n),
+      ).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    }
+  });
+
+  it('redelivers a request whose handler failed, before the next one of that session', async () => {
+    const sessionId = testSessionId('rqfail');
+    await producer.send(TOPIC, Buffer.from(JSON.stringify({ sessionId, n: 0, failFirst: true })), {
+      messageGroup: sessionId,
+    });
+    await producer.send(TOPIC, Buffer.from(JSON.stringify({ sessionId, n: 1 })), { messageGroup: sessionId });
+    const mine = () => received.filter((r) => r.sessionId === sessionId);
+    await eventually(() => mine().length >= 3, 60_000, 'the retry and the next request');
+    expect(mine().map((r) => [r.n, r.attempt])).toEqual([
+      [0, 1],
+      [0, 2],
+      [1, 1],
+    ]);
+  });
+
+  it('fails listen() with a clear error when the broker is unreachable', async () => {
+    const moduleRef = await Test.createTestingModule({}).compile();
+    moduleRef.useLogger(false);
+    const unreachable = {
+      ...app.get<ResolvedRocketMQOptions>(RESOLVED_ROCKETMQ_OPTIONS),
+      endpoints: '127.0.0.1:1',
+      startupTimeoutMs: 2000,
+    };
+    const server = new RocketMQServer({ client: unreachable, consumerGroup: GROUP });
+    server.addHandler(TOPIC, async () => undefined, true);
+    const error = await new Promise<unknown>((resolve) => void server.listen((e?: unknown) => resolve(e)));
+    expect((error as Error).message).toContain('RocketMQ proxy 127.0.0.1:1');
+    await moduleRef.close();
+  });
+});
