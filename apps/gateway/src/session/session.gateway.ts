@@ -1,0 +1,118 @@
+import { Inject, Logger } from '@nestjs/common';
+import { type OnGatewayConnection, type OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
+import type { Socket } from 'socket.io';
+import {
+  createSessionId,
+  SessionChannelQuotaError,
+  SessionChannels,
+  SessionChannelsClosedError,
+  type SessionSubscription,
+} from '@litesession/rocketmq';
+import { GATEWAY_NODE_ID } from '../config/gateway.tokens';
+import { InvalidHandshakeError, parseHandshake } from './parse-handshake';
+import { ResumeTokens } from './resume-token';
+import {
+  type ChatErrorCode,
+  type ServerToClientEvents,
+  type SessionSocketData,
+  toChatEvent,
+} from './session.events';
+
+export type SessionSocket = Socket<
+  Record<string, never>,
+  ServerToClientEvents,
+  Record<string, never>,
+  SessionSocketData
+>;
+
+/**
+ * One socket = one client of one session. On connect the socket's session is subscribed from the client's
+ * `lastSeq + 1` and every event is pushed as `chat.event`; on disconnect the subscription is released.
+ * The gateway keeps no other session state: any node serves any session.
+ */
+@WebSocketGateway({ transports: ['websocket'] })
+export class SessionGateway
+  implements OnGatewayConnection<SessionSocket>, OnGatewayDisconnect<SessionSocket>
+{
+  private readonly logger = new Logger(SessionGateway.name);
+  // Not in socket.data: that must stay serialisable.
+  private readonly subscriptions = new WeakMap<SessionSocket, SessionSubscription>();
+
+  constructor(
+    private readonly channels: SessionChannels,
+    private readonly tokens: ResumeTokens,
+    @Inject(GATEWAY_NODE_ID) private readonly nodeId: string,
+  ) {}
+
+  /** Nest does not await this hook nor route its errors to exception filters, so it handles every failure itself. */
+  async handleConnection(socket: SessionSocket): Promise<void> {
+    let sessionId: string;
+    let fromSeq: number;
+    try {
+      const handshake = parseHandshake(socket.handshake.auth);
+      if (handshake.kind === 'resume') {
+        if (!this.tokens.verify(handshake.sessionId, handshake.resumeToken)) {
+          // The same answer whether or not the session exists.
+          return this.refuse(socket, 'invalid_session', 'Unknown session or invalid resume token');
+        }
+        ({ sessionId, fromSeq } = handshake);
+      } else {
+        sessionId = createSessionId();
+        fromSeq = 0;
+      }
+    } catch (error) {
+      if (error instanceof InvalidHandshakeError)
+        return this.refuse(socket, 'invalid_handshake', error.message);
+      throw error;
+    }
+    socket.data.sessionId = sessionId;
+    socket.emit('session', { sessionId, resumeToken: this.tokens.issue(sessionId), node: this.nodeId });
+    try {
+      const subscription = await this.channels.subscribe(
+        sessionId,
+        {
+          fromSeq,
+          onRevoked: () =>
+            this.refuse(socket, 'session_moved', 'The session is now served by another connection'),
+        },
+        (event) => socket.emit('chat.event', toChatEvent(event)),
+      );
+      if (socket.disconnected) {
+        // The client left while we subscribed; handleDisconnect found nothing to release.
+        await subscription.unsubscribe();
+        return;
+      }
+      this.subscriptions.set(socket, subscription);
+    } catch (error) {
+      this.logger.warn(
+        `Could not open session ${sessionId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      const busy = error instanceof SessionChannelQuotaError || error instanceof SessionChannelsClosedError;
+      this.refuse(
+        socket,
+        'unavailable',
+        busy ? 'This node cannot serve the session now; reconnect' : 'Session unavailable; reconnect',
+      );
+    }
+  }
+
+  async handleDisconnect(socket: SessionSocket): Promise<void> {
+    const subscription = this.subscriptions.get(socket);
+    if (!subscription) return;
+    this.subscriptions.delete(socket);
+    try {
+      await subscription.unsubscribe();
+    } catch (error) {
+      this.logger.warn(
+        `Could not release session ${subscription.sessionId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  private refuse(socket: SessionSocket, code: ChatErrorCode, message: string): void {
+    socket.emit('chat.error', { code, message });
+    // Not disconnect(true): closing the transport at once could drop the chat.error still in its buffer;
+    // the namespace's disconnect packet goes out after it.
+    socket.disconnect();
+  }
+}
