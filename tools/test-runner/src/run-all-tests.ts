@@ -1,6 +1,7 @@
 /**
  * `npm test`: every test of the workspace. Unit tests run while the local RocketMQ cluster starts (if it
- * is not running already); then the integration and e2e suites run against it, one project at a time.
+ * is not running already); then the integration suites and the e2e suites (real processes) run against it,
+ * one project at a time.
  * The cluster is stopped at the end only if this run started it. The last line is Jest's own totals:
  * "N passed, N failed".
  */
@@ -32,6 +33,7 @@ interface Stage {
 const STAGES: Stage[] = [
   { name: 'unit', args: ['run-many', '-t', 'test', '--parallel=2'], needsBroker: false },
   { name: 'integration', args: ['run-many', '-t', 'integration', '--parallel=1'], needsBroker: true },
+  { name: 'e2e', args: ['run-many', '-t', 'e2e', '--parallel=1'], needsBroker: true },
 ];
 
 async function main(): Promise<number> {

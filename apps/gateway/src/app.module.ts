@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { RocketMQModule } from '@litesession/rocketmq';
+import { type GatewayEnv, validateGatewayEnv } from './config/gateway.env';
+import { HealthModule } from './health/health.module';
+import { SessionModule } from './session/session.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateGatewayEnv }),
+    RocketMQModule.forRootAsync({
+      isGlobal: true,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<GatewayEnv, true>) => ({
+        endpoints: config.get('ROCKETMQ_ENDPOINTS', { infer: true }),
+        sessionChannels: { parentTopic: 'chat', consumerGroup: 'gateway' },
+      }),
+    }),
+    SessionModule,
+    HealthModule,
+  ],
+})
+export class AppModule {}

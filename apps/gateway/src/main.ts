@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { AppModule } from './app.module';
+import type { GatewayEnv } from './config/gateway.env';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create(AppModule, {
+    bufferLogs: true,
+    // debug/verbose carry the RocketMQ client's routine lines; GATEWAY_DEBUG=1 shows them.
+    logger: process.env['GATEWAY_DEBUG']
+      ? ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
+      : ['fatal', 'error', 'warn', 'log'],
+  });
+  app.useWebSocketAdapter(new IoAdapter(app));
+  app.enableShutdownHooks();
+  const config = app.get<ConfigService<GatewayEnv, true>>(ConfigService);
+  const [port, host] = [config.get('PORT', { infer: true }), config.get('HOST', { infer: true })];
+  await app.listen(port, host);
+  Logger.log(
+    `Gateway ${config.get('GATEWAY_NODE_ID', { infer: true })} listening on http://${host}:${port}`,
+    'Bootstrap',
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  Logger.error(error instanceof Error ? error.message : String(error), undefined, 'Bootstrap');
+  process.exit(1);
+});
