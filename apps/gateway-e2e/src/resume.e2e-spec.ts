@@ -6,6 +6,7 @@ import type { Socket } from 'socket.io-client';
 import { Producer } from 'rocketmq-client-nodejs';
 import { encodeSessionEvent } from '@litesession/rocketmq';
 import { GatewayProcess } from './support/gateway-process';
+import { eventually } from '@litesession/rocketmq/testing';
 
 interface SessionInfo {
   sessionId: string;
@@ -21,14 +22,6 @@ const once = <T>(socket: Socket, event: string, ms = 30_000) =>
       resolve(payload);
     });
   });
-
-async function eventually(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('gateway nodes on a real broker', () => {
   let a: GatewayProcess;

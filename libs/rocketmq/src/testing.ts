@@ -6,3 +6,4 @@ export {
   type LiteDelivery,
 } from './lib/session-channels/lite-consumer';
 export { LITE_CONSUMER_FACTORY } from './lib/rocketmq.constants';
+export { eventually } from './lib/testing/eventually';

@@ -20,17 +20,9 @@ import { recordMeasurement } from './support/measurements';
 import { startRawProducer } from './support/raw-producer';
 import { expectContiguous } from './support/publisher';
 import { SubscriberProcess } from './support/subscriber-process';
+import { eventually } from '../src/testing';
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it is true; fails after `ms` with `what`. */
-async function eventually(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await settle(20);
-  }
-}
 
 describe('session channels lifecycle on a real broker', () => {
   let moduleRef: TestingModule;

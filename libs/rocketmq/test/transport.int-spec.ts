@@ -14,6 +14,7 @@ import {
 } from '../src';
 import { type RocketMQContext, RocketMQServer } from '../src/transport';
 import { brokerEndpoints, PARENT_TOPIC, testSessionId } from './support/broker-endpoints';
+import { eventually } from '../src/testing';
 
 const TOPIC = 'chat-requests';
 const GROUP = 'llm-scheduler';
@@ -47,14 +48,6 @@ class RequestsController {
   controllers: [RequestsController],
 })
 class SchedulerLikeModule {}
-
-async function eventually(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('RocketMQServer on a real broker', () => {
   let app: INestMicroservice;
