@@ -28,6 +28,20 @@ export class GatewayEnv {
   })
   SESSION_SECRET!: string;
 
+  /** Longest `chat.send` text, in characters. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 8000 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MAX_TEXT_CHARS = 8000;
+
+  /** Client → server events per second per socket. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  MAX_EVENTS_PER_SECOND = 10;
+
   /** Shown to clients in the `session` event. */
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, {

@@ -1,2 +1,12 @@
 /** Injection token of this gateway node's id (shown to clients in the `session` event). */
 export const GATEWAY_NODE_ID = Symbol('GATEWAY_NODE_ID');
+
+/** Injection token of the per-socket limits (docs/protocol.md). */
+export const CHAT_LIMITS = Symbol('CHAT_LIMITS');
+
+export interface ChatLimits {
+  /** Longest `chat.send` text, in characters. */
+  maxTextChars: number;
+  /** Client → server events per second per socket (a burst of as many is allowed). */
+  eventsPerSecond: number;
+}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { GATEWAY_NODE_ID } from '../config/gateway.tokens';
+import { ChatGateway } from '../chat/chat.gateway';
+import { CHAT_LIMITS, type ChatLimits, GATEWAY_NODE_ID } from '../config/gateway.tokens';
 import type { GatewayEnv } from '../config/gateway.env';
 import { ResumeTokens } from './resume-token';
 import { SessionGateway } from './session.gateway';
@@ -8,6 +9,15 @@ import { SessionGateway } from './session.gateway';
 @Module({
   providers: [
     SessionGateway,
+    ChatGateway,
+    {
+      provide: CHAT_LIMITS,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<GatewayEnv, true>): ChatLimits => ({
+        maxTextChars: config.get('MAX_TEXT_CHARS', { infer: true }),
+        eventsPerSecond: config.get('MAX_EVENTS_PER_SECOND', { infer: true }),
+      }),
+    },
     {
       provide: ResumeTokens,
       inject: [ConfigService],
