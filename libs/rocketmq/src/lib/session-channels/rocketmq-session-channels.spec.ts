@@ -196,6 +196,44 @@ describe('RocketMQSessionChannels', () => {
     return harness;
   }
 
+  describe('when the broker skips seqs', () => {
+    const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('re-positions the session at the seq the listener needs and delivers every seq once', async () => {
+      const { channels, consumer, push } = await started();
+      const a = recorder();
+      const gaps: Array<[number, number]> = [];
+      await channels.subscribe('s1', { ...a.options, onGap: (e, r) => gaps.push([e, r]) }, a.listener);
+
+      push('s1', 0);
+      push('s1', 3); // 1 and 2 went elsewhere (e.g. the node that gave the session up)
+      await flush();
+
+      expect(a.seqs()).toEqual([0]);
+      expect(consumer.unsubscribeCalls).toEqual(['s1']);
+      expect(consumer.positionOf('s1')).toBe(1);
+      for (const seq of [1, 2, 3]) push('s1', seq);
+      expect(a.seqs()).toEqual([0, 1, 2, 3]);
+      expect(gaps).toEqual([]);
+    });
+
+    it('delivers and reports a gap that is still there after three re-positionings', async () => {
+      const { channels, consumer, push } = await started();
+      const a = recorder();
+      const gaps: Array<[number, number]> = [];
+      await channels.subscribe('s1', { ...a.options, onGap: (e, r) => gaps.push([e, r]) }, a.listener);
+
+      for (let attempt = 0; attempt < 4; attempt += 1) {
+        push('s1', 5);
+        await flush();
+      }
+
+      expect(consumer.unsubscribeCalls).toHaveLength(3);
+      expect(a.seqs()).toEqual([5]);
+      expect(gaps).toEqual([[0, 5]]);
+    });
+  });
+
   describe('subscribe', () => {
     it('subscribes the session lite topic at fromSeq and delivers decoded events', async () => {
       const { channels, consumer, push } = await started();

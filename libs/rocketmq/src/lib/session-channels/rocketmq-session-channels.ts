@@ -30,6 +30,9 @@ import {
   type SubscribeOptions,
 } from './session-channels';
 
+/** Re-positionings tried for one missing seq before the gap is taken as real. */
+const MAX_GAP_REWINDS = 3;
+
 /**
  * Session channels on RocketMQ LiteTopic: one lite push consumer per process multiplexes every session
  * this process serves. Subscribe/unsubscribe of one session run strictly in call order, so a quick
@@ -47,6 +50,7 @@ export class RocketMQSessionChannels
   private readonly timers: NodeJS.Timeout[] = [];
   private draining = false;
   private stallRecoveries = 0;
+  private readonly gapRewinds = new WeakMap<SessionFanout, { seq: number; count: number }>();
   private lastResyncAt = 0;
 
   constructor(
@@ -138,7 +142,12 @@ export class RocketMQSessionChannels
     const consumer = this.requireConsumer();
     const existing = this.sessions.get(sessionId);
     if (!existing) {
-      const fanout = new SessionFanout(sessionId, entry.nextSeq, this.logger);
+      const fanout: SessionFanout = new SessionFanout(
+        sessionId,
+        entry.nextSeq,
+        this.logger,
+        (expected, received) => this.onSkip(fanout, expected, received),
+      );
       fanout.add(entry);
       this.sessions.set(sessionId, fanout); // before the RPC: the first messages may arrive before it returns
       try {
@@ -161,7 +170,11 @@ export class RocketMQSessionChannels
    * so this is an unsubscribe and a subscribe at the offset; the broker dispatches the session anew.
    * If the broker refuses midway, every listener of the session is revoked (a `joining` one gets the error).
    */
-  private async reposition(fanout: SessionFanout, seq: number, how: { joining: FanoutEntry }): Promise<void> {
+  private async reposition(
+    fanout: SessionFanout,
+    seq: number,
+    how: { joining?: FanoutEntry } = {},
+  ): Promise<void> {
     const consumer = this.requireConsumer();
     const topic = liteTopicFor(fanout.sessionId);
     try {
@@ -170,7 +183,7 @@ export class RocketMQSessionChannels
       fanout.positionedAt(seq);
     } catch (error) {
       this.sessions.delete(fanout.sessionId);
-      fanout.remove(how.joining);
+      if (how.joining) fanout.remove(how.joining);
       fanout.revokeAll('resubscribe_failed');
       await consumer.unsubscribeLite(topic).catch(() => undefined);
       throw translateSubscribeError(fanout.sessionId, error);
@@ -211,6 +224,34 @@ export class RocketMQSessionChannels
       // Local state is already gone; reconcile() retries the broker side.
       this.logger.warn(`Unsubscribe of session ${sessionId} failed, will retry: ${toMessage(error)}`);
     }
+  }
+
+  /**
+   * The broker skipped past a listener's next seq. Seen on hand-offs: a re-subscribe at an offset is applied
+   * at the group's next pop, and a poll of the node that gave the session up can take (and ack) the first
+   * messages. Re-positioning at the seq the listeners need makes the broker hand them out again. After
+   * MAX_GAP_REWINDS attempts for the same seq the gap is real (e.g. an expired, restarted log) and is
+   * delivered and reported instead.
+   */
+  private onSkip(fanout: SessionFanout, expected: number, received: number): 'rewind' | 'accept' {
+    const attempts = this.gapRewinds.get(fanout);
+    const count = attempts?.seq === expected ? attempts.count : 0;
+    if (count >= MAX_GAP_REWINDS) return 'accept';
+    if (!this.serial.isBusy(fanout.sessionId)) {
+      this.gapRewinds.set(fanout, { seq: expected, count: count + 1 });
+      this.logger.warn(
+        `Session ${fanout.sessionId}: expected seq ${expected}, got ${received}; re-positioning`,
+      );
+      void this.serial
+        .run(fanout.sessionId, async () => {
+          if (this.sessions.get(fanout.sessionId) === fanout)
+            await this.reposition(fanout, fanout.lowestNeeded());
+        })
+        .catch((error: unknown) =>
+          this.logger.warn(`Re-positioning session ${fanout.sessionId} failed: ${toMessage(error)}`),
+        );
+    }
+    return 'rewind';
   }
 
   /** Runs inside the client's consume callback: must never throw. */

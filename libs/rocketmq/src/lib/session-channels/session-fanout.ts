@@ -4,6 +4,13 @@ import type { SessionEvent } from '../session/session-event';
 import { toStack } from '../util/describe-error';
 import type { RevocationReason, SessionListener, SubscribeOptions } from './session-channels';
 
+/**
+ * What to do when the broker skips past a listener's next seq: `rewind` drops the message for that
+ * listener (the owner re-positions the session, so the skipped events come again); `accept` delivers it and
+ * reports the gap.
+ */
+export type GapPolicy = (expectedSeq: number, receivedSeq: number) => 'rewind' | 'accept';
+
 export interface FanoutEntry {
   readonly listener: SessionListener;
   readonly options: SubscribeOptions;
@@ -27,6 +34,7 @@ export class SessionFanout {
     readonly sessionId: string,
     startSeq: number,
     private readonly logger: Logger,
+    private readonly onSkip: GapPolicy = () => 'accept',
   ) {
     this.next = startSeq;
   }
@@ -47,6 +55,13 @@ export class SessionFanout {
   /** False when the entry was not here (already removed or revoked). */
   remove(entry: FanoutEntry): boolean {
     return this.entries.delete(entry);
+  }
+
+  /** The lowest seq any listener still needs. */
+  lowestNeeded(): number {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const entry of this.entries) lowest = Math.min(lowest, entry.nextSeq);
+    return Number.isFinite(lowest) ? lowest : this.next;
   }
 
   /** A listener starting at `fromSeq` needs the broker to go back: those events were already passed. */
@@ -80,6 +95,7 @@ export class SessionFanout {
     for (const entry of this.entries) {
       if (seq < entry.nextSeq) continue;
       if (seq > entry.nextSeq) {
+        if (this.onSkip(entry.nextSeq, seq) === 'rewind') continue;
         this.logger.warn(`Session ${this.sessionId}: expected seq ${entry.nextSeq}, got ${seq}`);
         this.guard(() => entry.options.onGap?.(entry.nextSeq, seq));
       }
