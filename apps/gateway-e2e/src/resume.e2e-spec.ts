@@ -82,6 +82,32 @@ describe('gateway nodes on a real broker', () => {
     expect([...seen, ...resumed].map((e) => e.text).join('')).toBe('w0 w1 w2 w3 w4 w5 w6 w7 live');
   });
 
+  it('on SIGTERM a node tells its clients to move; they resume on another node with nothing lost', async () => {
+    const c = await GatewayProcess.start('node-c', 3213);
+    const socket = c.connect();
+    sockets.push(socket);
+    const seen: Array<{ seq: number }> = [];
+    socket.on('chat.event', (e: { seq: number }) => seen.push(e));
+    const draining = once(socket, 'server.draining');
+    const disconnected = once(socket, 'disconnect');
+    const session = await once<SessionInfo>(socket, 'session');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (let i = 0; i < 3; i += 1) await write(session.sessionId, `x${i}`);
+    await eventually(() => seen.length === 3, 30_000, 'seq 0..2 on node-c');
+
+    const stopping = c.stop('SIGTERM');
+    await draining;
+    await disconnected;
+    await write(session.sessionId, 'x3');
+    const moved = b.connect({ sessionId: session.sessionId, resumeToken: session.resumeToken, lastSeq: 2 });
+    sockets.push(moved);
+    const after: Array<{ seq: number; text?: string }> = [];
+    moved.on('chat.event', (e: { seq: number; text?: string }) => after.push(e));
+    await eventually(() => after.length === 1, 30_000, 'seq 3 on node-b');
+    expect(after.map((e) => [e.seq, e.text])).toEqual([[3, 'x3']]);
+    await stopping;
+  });
+
   it('refuses a forged resume token without revealing anything', async () => {
     const socket = b.connect({ sessionId: 'some-session', resumeToken: 'forged' });
     sockets.push(socket);

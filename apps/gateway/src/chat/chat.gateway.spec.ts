@@ -5,7 +5,8 @@ import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { decodeChatRequest, turnIdFor } from '@litesession/chat-protocol';
 import { RocketMQProducer, SessionChannels, type SendOptions } from '@litesession/rocketmq';
 import { InMemorySessionChannels } from '@litesession/rocketmq/testing';
-import { CHAT_LIMITS, GATEWAY_NODE_ID } from '../config/gateway.tokens';
+import { CHAT_LIMITS, DRAIN_GRACE_MS, GATEWAY_NODE_ID } from '../config/gateway.tokens';
+import { DrainState } from '../health/drain-state';
 import { ResumeTokens } from '../session/resume-token';
 import { SessionGateway } from '../session/session.gateway';
 import { ChatGateway } from './chat.gateway';
@@ -39,6 +40,8 @@ describe('ChatGateway (chat.send)', () => {
         { provide: RocketMQProducer, useValue: producer },
         { provide: ResumeTokens, useValue: new ResumeTokens('x'.repeat(32)) },
         { provide: GATEWAY_NODE_ID, useValue: 'node-a' },
+        DrainState,
+        { provide: DRAIN_GRACE_MS, useValue: 50 },
         { provide: CHAT_LIMITS, useValue: { maxTextChars: 20, eventsPerSecond: 5 } },
       ],
     }).compile();

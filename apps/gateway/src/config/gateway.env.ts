@@ -42,6 +42,13 @@ export class GatewayEnv {
   @Max(10_000)
   MAX_EVENTS_PER_SECOND = 10;
 
+  /** Time clients get between `server.draining` and the disconnect at shutdown (ms). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 500 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  DRAIN_GRACE_MS = 500;
+
   /** Shown to clients in the `session` event. */
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, {

@@ -10,3 +10,6 @@ export interface ChatLimits {
   /** Client → server events per second per socket (a burst of as many is allowed). */
   eventsPerSecond: number;
 }
+
+/** Injection token: how long clients get between \`server.draining\` and the disconnect at shutdown (ms). */
+export const DRAIN_GRACE_MS = Symbol('DRAIN_GRACE_MS');

@@ -9,7 +9,8 @@ import {
   type SubscribeOptions,
 } from '@litesession/rocketmq';
 import { InMemorySessionChannels } from '@litesession/rocketmq/testing';
-import { GATEWAY_NODE_ID } from '../config/gateway.tokens';
+import { DRAIN_GRACE_MS, GATEWAY_NODE_ID } from '../config/gateway.tokens';
+import { DrainState } from '../health/drain-state';
 import { ResumeTokens } from './resume-token';
 import { SessionGateway } from './session.gateway';
 
@@ -55,6 +56,8 @@ describe('SessionGateway (Socket.IO, in memory)', () => {
         { provide: SessionChannels, useValue: channels },
         { provide: ResumeTokens, useValue: tokens },
         { provide: GATEWAY_NODE_ID, useValue: 'node-a' },
+        DrainState,
+        { provide: DRAIN_GRACE_MS, useValue: 50 },
       ],
     }).compile();
     app = moduleRef.createNestApplication();
@@ -63,9 +66,12 @@ describe('SessionGateway (Socket.IO, in memory)', () => {
     url = await app.getUrl();
   });
 
+  let closedByTest = false;
+
   afterEach(async () => {
     clients.splice(0).forEach((c) => c.disconnect());
-    await app.close();
+    if (!closedByTest) await app.close();
+    closedByTest = false;
   });
 
   const connect = (auth: Record<string, unknown> = {}) => {
@@ -165,6 +171,37 @@ describe('SessionGateway (Socket.IO, in memory)', () => {
     const refused = Promise.all([next<{ code: string }>(client, 'chat.error'), next(client, 'disconnect')]);
     channels.revoke(session.sessionId);
     expect((await refused)[0].code).toBe('session_moved');
+  });
+
+  it('drains on shutdown: server.draining to every client, then a disconnect that releases the subscription', async () => {
+    const client = connect();
+    const order: string[] = [];
+    client.on('server.draining', () => order.push('server.draining'));
+    const disconnected = new Promise<void>((resolve) =>
+      client.once('disconnect', () => (order.push('disconnect'), resolve())),
+    );
+    await next(client, 'session');
+    await until(() => channels.stats().listeners === 1);
+
+    await app.close();
+    await disconnected;
+
+    expect(order).toEqual(['server.draining', 'disconnect']);
+    expect(channels.stats().listeners).toBe(0);
+    app = await Test.createTestingModule({})
+      .compile()
+      .then((m) => m.createNestApplication()); // afterEach closes it
+  });
+
+  it('refuses new connections while draining', async () => {
+    app.get(DrainState).start();
+    const client = connect();
+    const [error] = await Promise.all([
+      next<{ code: string }>(client, 'chat.error'),
+      next(client, 'disconnect'),
+    ]);
+    expect(error.code).toBe('unavailable');
+    expect(channels.stats().listeners).toBe(0);
   });
 
   it('answers `unavailable` when the session cannot be opened on this node', async () => {

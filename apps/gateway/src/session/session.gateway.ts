@@ -1,6 +1,11 @@
-import { Inject, Logger } from '@nestjs/common';
-import { type OnGatewayConnection, type OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
-import type { Socket } from 'socket.io';
+import { type BeforeApplicationShutdown, Inject, Logger } from '@nestjs/common';
+import {
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
 import {
   createSessionId,
   SessionChannelQuotaError,
@@ -8,7 +13,8 @@ import {
   SessionChannelsClosedError,
   type SessionSubscription,
 } from '@litesession/rocketmq';
-import { GATEWAY_NODE_ID } from '../config/gateway.tokens';
+import { DRAIN_GRACE_MS, GATEWAY_NODE_ID } from '../config/gateway.tokens';
+import { DrainState } from '../health/drain-state';
 import { InvalidHandshakeError, parseHandshake } from './parse-handshake';
 import { ResumeTokens } from './resume-token';
 import {
@@ -32,9 +38,10 @@ export type SessionSocket = Socket<
  */
 @WebSocketGateway({ transports: ['websocket'] })
 export class SessionGateway
-  implements OnGatewayConnection<SessionSocket>, OnGatewayDisconnect<SessionSocket>
+  implements OnGatewayConnection<SessionSocket>, OnGatewayDisconnect<SessionSocket>, BeforeApplicationShutdown
 {
   private readonly logger = new Logger(SessionGateway.name);
+  @WebSocketServer() private readonly server: Server | undefined;
   // Not in socket.data: that must stay serialisable.
   private readonly subscriptions = new WeakMap<SessionSocket, SessionSubscription>();
 
@@ -42,10 +49,27 @@ export class SessionGateway
     private readonly channels: SessionChannels,
     private readonly tokens: ResumeTokens,
     @Inject(GATEWAY_NODE_ID) private readonly nodeId: string,
+    private readonly drain: DrainState,
+    @Inject(DRAIN_GRACE_MS) private readonly drainGraceMs: number,
   ) {}
+
+  /**
+   * SIGTERM: readiness goes down, every client is told `server.draining` (reconnect elsewhere with your
+   * lastSeq) and, after a short grace, disconnected, which releases its subscription. Nest then closes the
+   * socket server, and the RocketMQ clients close last (onApplicationShutdown).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.drain.start();
+    if (!this.server) return;
+    this.server.emit('server.draining', {});
+    await new Promise((resolve) => setTimeout(resolve, this.drainGraceMs));
+    this.server.disconnectSockets();
+  }
 
   /** Nest does not await this hook nor route its errors to exception filters, so it handles every failure itself. */
   async handleConnection(socket: SessionSocket): Promise<void> {
+    if (this.drain.draining)
+      return this.refuse(socket, 'unavailable', 'This node is shutting down; connect to another');
     let sessionId: string;
     let fromSeq: number;
     try {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ChatGateway } from '../chat/chat.gateway';
-import { CHAT_LIMITS, type ChatLimits, GATEWAY_NODE_ID } from '../config/gateway.tokens';
+import { CHAT_LIMITS, type ChatLimits, DRAIN_GRACE_MS, GATEWAY_NODE_ID } from '../config/gateway.tokens';
 import type { GatewayEnv } from '../config/gateway.env';
 import { ResumeTokens } from './resume-token';
 import { SessionGateway } from './session.gateway';
@@ -23,6 +23,11 @@ import { SessionGateway } from './session.gateway';
       inject: [ConfigService],
       useFactory: (config: ConfigService<GatewayEnv, true>) =>
         new ResumeTokens(config.get('SESSION_SECRET', { infer: true })),
+    },
+    {
+      provide: DRAIN_GRACE_MS,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<GatewayEnv, true>) => config.get('DRAIN_GRACE_MS', { infer: true }),
     },
     {
       provide: GATEWAY_NODE_ID,
