@@ -4,6 +4,7 @@ import { CHAT_REQUESTS_TOPIC } from '@litesession/chat-protocol';
 import { RocketMQModule } from '@litesession/rocketmq';
 import { type GatewayEnv, validateGatewayEnv } from './config/gateway.env';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { SessionModule } from './session/session.module';
 
 @Module({
@@ -18,6 +19,7 @@ import { SessionModule } from './session/session.module';
         producerTopics: [CHAT_REQUESTS_TOPIC],
       }),
     }),
+    MetricsModule,
     SessionModule,
     HealthModule,
   ],

@@ -7,6 +7,7 @@ import { RocketMQProducer, SessionChannels, type SendOptions } from '@litesessio
 import { InMemorySessionChannels } from '@litesession/rocketmq/testing';
 import { CHAT_LIMITS, DRAIN_GRACE_MS, GATEWAY_NODE_ID } from '../config/gateway.tokens';
 import { DrainState } from '../health/drain-state';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ResumeTokens } from '../session/resume-token';
 import { SessionGateway } from '../session/session.gateway';
 import { ChatGateway } from './chat.gateway';
@@ -42,6 +43,7 @@ describe('ChatGateway (chat.send)', () => {
         { provide: GATEWAY_NODE_ID, useValue: 'node-a' },
         DrainState,
         { provide: DRAIN_GRACE_MS, useValue: 50 },
+        GatewayMetrics,
         { provide: CHAT_LIMITS, useValue: { maxTextChars: 20, eventsPerSecond: 5 } },
       ],
     }).compile();

@@ -3,6 +3,7 @@ import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from
 import { CHAT_REQUESTS_TOPIC, encodeChatRequest, turnIdFor } from '@litesession/chat-protocol';
 import { RocketMQProducer } from '@litesession/rocketmq';
 import { CHAT_LIMITS, type ChatLimits } from '../config/gateway.tokens';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { SessionSocket } from '../session/session.gateway';
 import { type ChatAck, refused } from './chat-ack';
 import { ChatSendDto } from './chat-send.dto';
@@ -20,6 +21,7 @@ export class ChatGateway {
   constructor(
     private readonly producer: RocketMQProducer,
     @Inject(CHAT_LIMITS) private readonly limits: ChatLimits,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   /** Starts a turn: the request goes to the LLM scheduler, in order with the session's other requests. */
@@ -28,6 +30,12 @@ export class ChatGateway {
     @ConnectedSocket() socket: SessionSocket,
     @MessageBody() body: ChatSendDto,
   ): Promise<ChatAck<{ turnId: string }>> {
+    const ack = await this.queueTurn(socket, body);
+    if (!ack.ok) this.metrics.errors.inc({ code: ack.error.code });
+    return ack;
+  }
+
+  private async queueTurn(socket: SessionSocket, body: ChatSendDto): Promise<ChatAck<{ turnId: string }>> {
     if (!this.bucketOf(socket).take()) return refused('rate_limited', 'Too many events; slow down');
     const sessionId = socket.data.sessionId;
     if (!sessionId) return refused('unavailable', 'The session is not open yet');

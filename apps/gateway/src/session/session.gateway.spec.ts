@@ -11,6 +11,8 @@ import {
 import { InMemorySessionChannels } from '@litesession/rocketmq/testing';
 import { DRAIN_GRACE_MS, GATEWAY_NODE_ID } from '../config/gateway.tokens';
 import { DrainState } from '../health/drain-state';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { MetricsController } from '../metrics/metrics.controller';
 import { ResumeTokens } from './resume-token';
 import { SessionGateway } from './session.gateway';
 
@@ -51,6 +53,7 @@ describe('SessionGateway (Socket.IO, in memory)', () => {
   beforeEach(async () => {
     channels = new HoldableChannels();
     const moduleRef = await Test.createTestingModule({
+      controllers: [MetricsController],
       providers: [
         SessionGateway,
         { provide: SessionChannels, useValue: channels },
@@ -58,6 +61,7 @@ describe('SessionGateway (Socket.IO, in memory)', () => {
         { provide: GATEWAY_NODE_ID, useValue: 'node-a' },
         DrainState,
         { provide: DRAIN_GRACE_MS, useValue: 50 },
+        GatewayMetrics,
       ],
     }).compile();
     app = moduleRef.createNestApplication();
@@ -202,6 +206,36 @@ describe('SessionGateway (Socket.IO, in memory)', () => {
     ]);
     expect(error.code).toBe('unavailable');
     expect(channels.stats().listeners).toBe(0);
+  });
+
+  it('reports sockets, sessions, resumes, relayed events and refusals on GET /metrics', async () => {
+    const sessionId = 'metered';
+    for (let i = 0; i < 2; i += 1) await channels.publish(sessionId, { type: 'token' });
+    const client = connect({ sessionId, resumeToken: tokens.issue(sessionId) });
+    let relayed = 0;
+    client.on('chat.event', () => (relayed += 1));
+    await until(() => relayed === 2);
+    const forged = connect({ sessionId, resumeToken: 'forged' });
+    await Promise.all([next(forged, 'chat.error'), next(forged, 'disconnect')]);
+    await until(() => channels.stats().listeners === 1);
+
+    // The server counts the refused socket's disconnect a moment after the client sees it.
+    let response = await fetch(`${url}/metrics`);
+    let text = await response.text();
+    while (!/^litesession_gateway_connected_sockets 1$/m.test(text)) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      response = await fetch(`${url}/metrics`);
+      text = await response.text();
+    }
+
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(text).toMatch(/^litesession_gateway_resumes_total 1$/m);
+    expect(text).toMatch(/^litesession_gateway_events_relayed_total 2$/m);
+    expect(text).toMatch(/^litesession_gateway_errors_total\{code="invalid_session"\} 1$/m);
+    expect(text).toMatch(/^litesession_gateway_subscribed_sessions 1$/m);
+    expect(text).toMatch(/^litesession_gateway_connected_sockets 1$/m);
+    expect(text).toMatch(/^litesession_gateway_subscribe_seconds_count 1$/m);
+    expect(text).toMatch(/^process_cpu_user_seconds_total /m);
   });
 
   it('answers `unavailable` when the session cannot be opened on this node', async () => {

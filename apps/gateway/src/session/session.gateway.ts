@@ -15,6 +15,7 @@ import {
 } from '@litesession/rocketmq';
 import { DRAIN_GRACE_MS, GATEWAY_NODE_ID } from '../config/gateway.tokens';
 import { DrainState } from '../health/drain-state';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { InvalidHandshakeError, parseHandshake } from './parse-handshake';
 import { ResumeTokens } from './resume-token';
 import {
@@ -51,6 +52,7 @@ export class SessionGateway
     @Inject(GATEWAY_NODE_ID) private readonly nodeId: string,
     private readonly drain: DrainState,
     @Inject(DRAIN_GRACE_MS) private readonly drainGraceMs: number,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   /**
@@ -68,6 +70,9 @@ export class SessionGateway
 
   /** Nest does not await this hook nor route its errors to exception filters, so it handles every failure itself. */
   async handleConnection(socket: SessionSocket): Promise<void> {
+    // Counted on the socket itself: Nest does not call handleDisconnect for a socket refused right here.
+    this.metrics.connectedSockets.inc();
+    socket.once('disconnect', () => this.metrics.connectedSockets.dec());
     if (this.drain.draining)
       return this.refuse(socket, 'unavailable', 'This node is shutting down; connect to another');
     let sessionId: string;
@@ -80,6 +85,7 @@ export class SessionGateway
           return this.refuse(socket, 'invalid_session', 'Unknown session or invalid resume token');
         }
         ({ sessionId, fromSeq } = handshake);
+        this.metrics.resumes.inc();
       } else {
         sessionId = createSessionId();
         fromSeq = 0;
@@ -91,6 +97,7 @@ export class SessionGateway
     }
     socket.data.sessionId = sessionId;
     socket.emit('session', { sessionId, resumeToken: this.tokens.issue(sessionId), node: this.nodeId });
+    const stopTimer = this.metrics.subscribeSeconds.startTimer();
     try {
       const subscription = await this.channels.subscribe(
         sessionId,
@@ -99,8 +106,12 @@ export class SessionGateway
           onRevoked: () =>
             this.refuse(socket, 'session_moved', 'The session is now served by another connection'),
         },
-        (event) => socket.emit('chat.event', toChatEvent(event)),
+        (event) => {
+          socket.emit('chat.event', toChatEvent(event));
+          this.metrics.eventsRelayed.inc();
+        },
       );
+      stopTimer();
       if (socket.disconnected) {
         // The client left while we subscribed; handleDisconnect found nothing to release.
         await subscription.unsubscribe();
@@ -134,6 +145,7 @@ export class SessionGateway
   }
 
   private refuse(socket: SessionSocket, code: ChatErrorCode, message: string): void {
+    this.metrics.errors.inc({ code });
     socket.emit('chat.error', { code, message });
     // Not disconnect(true): closing the transport at once could drop the chat.error still in its buffer;
     // the namespace's disconnect packet goes out after it.

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { SessionChannels } from '@litesession/rocketmq';
+
+/**
+ * The gateway's Prometheus metrics, in a registry of its own (not prom-client's global one, so that apps
+ * and tests in one process never share counters).
+ */
+@Injectable()
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly connectedSockets = new Gauge({
+    name: 'litesession_gateway_connected_sockets',
+    help: 'Open client sockets',
+    registers: [this.registry],
+  });
+  readonly eventsRelayed = new Counter({
+    name: 'litesession_gateway_events_relayed_total',
+    help: 'chat.event messages pushed to clients',
+    registers: [this.registry],
+  });
+  readonly resumes = new Counter({
+    name: 'litesession_gateway_resumes_total',
+    help: 'Accepted resume handshakes',
+    registers: [this.registry],
+  });
+  readonly subscribeSeconds = new Histogram({
+    name: 'litesession_gateway_subscribe_seconds',
+    help: 'Time to subscribe a session LiteTopic on connect',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: 'litesession_gateway_errors_total',
+    help: 'Refusals and error answers sent to clients, by protocol code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(channels: SessionChannels) {
+    new Gauge({
+      name: 'litesession_gateway_subscribed_sessions',
+      help: 'Sessions this node is subscribed to at the broker',
+      registers: [this.registry],
+      collect() {
+        this.set(channels.stats().sessions);
+      },
+    });
+    new Gauge({
+      name: 'litesession_gateway_stall_resyncs',
+      help: 'Subscription resyncs sent to recover stalled sessions since start',
+      registers: [this.registry],
+      collect() {
+        this.set(channels.stats().stallRecoveries);
+      },
+    });
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
