@@ -9,6 +9,7 @@ import { type ChatAck, refused } from './chat-ack';
 import { ChatSendDto } from './chat-send.dto';
 import { TokenBucket } from './token-bucket';
 import { WsAckExceptionFilter } from './ws-ack-exception.filter';
+import { toMessage } from '../describe-error';
 
 /** Client → server events. Each answers through its acknowledgement, never by closing the connection. */
 @WebSocketGateway({ transports: ['websocket'] })
@@ -62,9 +63,7 @@ export class ChatGateway {
         { messageGroup: sessionId, keys: [turnId] },
       );
     } catch (error) {
-      this.logger.warn(
-        `chat.send of session ${sessionId} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`chat.send of session ${sessionId} failed: ${toMessage(error)}`);
       return refused(
         'unavailable',
         'The request could not be queued; send it again with the same clientMessageId',

@@ -24,6 +24,7 @@ import {
   type SessionSocketData,
   toChatEvent,
 } from './session.events';
+import { toMessage } from '../describe-error';
 
 export type SessionSocket = Socket<
   Record<string, never>,
@@ -119,9 +120,7 @@ export class SessionGateway
       }
       this.subscriptions.set(socket, subscription);
     } catch (error) {
-      this.logger.warn(
-        `Could not open session ${sessionId}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`Could not open session ${sessionId}: ${toMessage(error)}`);
       const busy = error instanceof SessionChannelQuotaError || error instanceof SessionChannelsClosedError;
       this.refuse(
         socket,
@@ -138,9 +137,7 @@ export class SessionGateway
     try {
       await subscription.unsubscribe();
     } catch (error) {
-      this.logger.warn(
-        `Could not release session ${subscription.sessionId}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`Could not release session ${subscription.sessionId}: ${toMessage(error)}`);
     }
   }
 

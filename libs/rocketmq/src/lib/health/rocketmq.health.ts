@@ -4,6 +4,7 @@ import { RocketMQProducer } from '../producer/rocketmq-producer';
 import { RESOLVED_ROCKETMQ_OPTIONS } from '../rocketmq.constants';
 import type { ResolvedRocketMQOptions } from '../rocketmq.options';
 import { SessionChannels } from '../session-channels/session-channels';
+import { toMessage } from '../util/describe-error';
 
 /**
  * Readiness of this process's RocketMQ clients. Does no network I/O, so a probe every few seconds costs
@@ -24,7 +25,7 @@ export class RocketMQHealthIndicator {
       return this.evaluate(indicator);
     } catch (error) {
       return indicator.down({
-        reason: `health check failed: ${error instanceof Error ? error.message : String(error)}`,
+        reason: `health check failed: ${toMessage(error)}`,
       });
     }
   }

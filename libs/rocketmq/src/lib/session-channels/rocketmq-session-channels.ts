@@ -242,14 +242,10 @@ export class RocketMQSessionChannels
       this.logger.warn(
         `Session ${fanout.sessionId}: expected seq ${expected}, got ${received}; re-positioning`,
       );
-      void this.serial
-        .run(fanout.sessionId, async () => {
-          if (this.sessions.get(fanout.sessionId) === fanout)
-            await this.reposition(fanout, fanout.lowestNeeded());
-        })
-        .catch((error: unknown) =>
-          this.logger.warn(`Re-positioning session ${fanout.sessionId} failed: ${toMessage(error)}`),
-        );
+      this.inBackground(fanout.sessionId, 'Re-positioning', async () => {
+        if (this.sessions.get(fanout.sessionId) === fanout)
+          await this.reposition(fanout, fanout.lowestNeeded());
+      });
     }
     return 'rewind';
   }
@@ -292,15 +288,20 @@ export class RocketMQSessionChannels
     for (const topic of subscribed) {
       const sessionId = sessionIdFor(topic);
       if (sessionId !== undefined && !this.sessions.has(sessionId) && !this.serial.isBusy(sessionId)) {
-        void this.serial
-          .run(sessionId, async () => {
-            if (!this.sessions.has(sessionId)) await consumer.unsubscribeLite(topic);
-          })
-          .catch((error: unknown) =>
-            this.logger.warn(`Releasing session ${sessionId} failed: ${toMessage(error)}`),
-          );
+        this.inBackground(sessionId, 'Releasing', async () => {
+          if (!this.sessions.has(sessionId)) await consumer.unsubscribeLite(topic);
+        });
       }
     }
+  }
+
+  /** Runs `task` in the session's queue without waiting for it; a failure is logged as `what` failing. */
+  private inBackground(sessionId: string, what: string, task: () => Promise<void>): void {
+    void this.serial
+      .run(sessionId, task)
+      .catch((error: unknown) =>
+        this.logger.warn(`${what} session ${sessionId} failed: ${toMessage(error)}`),
+      );
   }
 
   private every(ms: number, task: () => void): void {

@@ -265,17 +265,15 @@ describe('SessionFanout', () => {
       const fanout = new SessionFanout('s1', 0, logger);
       expect(fanout.takeStall(11_000, quietMs)).toBe(true);
 
-      fanout.positionedAt(0, { rearm: true }, 11_500);
+      fanout.positionedAt(0, 11_500);
 
       expect(fanout.takeStall(12_499, quietMs)).toBe(false);
       expect(fanout.takeStall(12_500, quietMs)).toBe(true);
     });
 
-    it('does not re-arm after a stall recovery, so an idle session is recovered once per quiet spell', () => {
+    it('reports an idle session once per quiet spell, and again only after a delivery', () => {
       const fanout = new SessionFanout('s1', 0, logger);
       expect(fanout.takeStall(11_000, quietMs)).toBe(true);
-
-      fanout.positionedAt(0, { rearm: false }, 11_000);
 
       expect(fanout.takeStall(20_000, quietMs)).toBe(false);
       fanout.deliver(0, 'msg', () => ({ sessionId: 's1', seq: 0, type: 'token', ts: 0, messageId: 'msg' }));

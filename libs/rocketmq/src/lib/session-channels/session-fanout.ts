@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { SessionEventDecodeError } from '../rocketmq.errors';
 import type { SessionEvent } from '../session/session-event';
-import { toStack } from '../util/describe-error';
+import { toMessage, toStack } from '../util/describe-error';
 import type { RevocationReason, SessionListener, SubscribeOptions } from './session-channels';
 
 /**
@@ -69,14 +69,11 @@ export class SessionFanout {
     return fromSeq < this.next;
   }
 
-  /**
-   * The subscription was (re)positioned at `seq`. `rearm: false` after a stall recovery: an idle session
-   * is re-subscribed once per quiet spell, not every `stallRecoveryMs`.
-   */
-  positionedAt(seq: number, options: { rearm: boolean } = { rearm: true }, now = Date.now()): void {
+  /** The subscription was (re)positioned at `seq`: a new quiet spell starts. */
+  positionedAt(seq: number, now = Date.now()): void {
     this.next = seq;
     this.lastActivityAt = now;
-    this.recoveryArmed = options.rearm;
+    this.recoveryArmed = true;
   }
 
   /** True once per quiet spell: nothing arrived for `quietMs` since the last delivery or (re)positioning. */
@@ -124,11 +121,7 @@ export class SessionFanout {
       const typed =
         error instanceof SessionEventDecodeError
           ? error
-          : new SessionEventDecodeError(
-              'malformed',
-              messageId,
-              error instanceof Error ? error.message : String(error),
-            );
+          : new SessionEventDecodeError('malformed', messageId, toMessage(error));
       this.logger.error(`Session ${this.sessionId}: ${typed.message}`);
       return typed;
     }
