@@ -27,6 +27,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
+  // bufferLogs holds every line until the app is up; a failed start must still say why.
+  Logger.flush();
   Logger.error(toMessage(error), undefined, 'Bootstrap');
   process.exit(1);
 });
