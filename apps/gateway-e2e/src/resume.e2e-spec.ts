@@ -4,7 +4,7 @@
  */
 import type { Socket } from 'socket.io-client';
 import { Producer } from 'rocketmq-client-nodejs';
-import { encodeSessionEvent } from '@litesession/rocketmq';
+import { encodeSessionEvent, withSettingsReplay } from '@litesession/rocketmq';
 import { GatewayProcess } from './support/gateway-process';
 import { eventually } from '@litesession/rocketmq/testing';
 
@@ -32,7 +32,7 @@ describe('gateway nodes on a real broker', () => {
   beforeAll(async () => {
     [a, b] = await Promise.all([GatewayProcess.start('node-a', 3211), GatewayProcess.start('node-b', 3212)]);
     const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    producer = new Producer({
+    producer = new (withSettingsReplay(Producer))({
       endpoints: process.env['ROCKETMQ_ENDPOINTS'] ?? '',
       namespace: '',
       topics: ['chat'],

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { CHAT_REQUESTS_TOPIC } from '@litesession/chat-protocol';
+import { CHAT_CONTROL_TOPIC, CHAT_REQUESTS_TOPIC } from '@litesession/chat-protocol';
 import { RocketMQModule } from '@litesession/rocketmq';
 import { type GatewayEnv, validateGatewayEnv } from './config/gateway.env';
 import { HealthModule } from './health/health.module';
@@ -16,7 +16,7 @@ import { SessionModule } from './session/session.module';
       useFactory: (config: ConfigService<GatewayEnv, true>) => ({
         endpoints: config.get('ROCKETMQ_ENDPOINTS', { infer: true }),
         sessionChannels: { parentTopic: 'chat', consumerGroup: 'gateway' },
-        producerTopics: [CHAT_REQUESTS_TOPIC],
+        producerTopics: [CHAT_REQUESTS_TOPIC, CHAT_CONTROL_TOPIC],
       }),
     }),
     MetricsModule,

@@ -33,7 +33,12 @@ export {
   type RevocationReason,
   type SessionChannelStats,
 } from './lib/session-channels/session-channels';
+export { withSettingsReplay } from './lib/client/settings-replay';
 export { RocketMQSessionChannels } from './lib/session-channels/rocketmq-session-channels';
+export {
+  provideSessionChannels,
+  type SessionChannelsSpec,
+} from './lib/session-channels/provide-session-channels';
 export {
   type SessionEvent,
   type SessionEventInput,

@@ -33,11 +33,18 @@ export const GATEWAY_GROUP = 'gateway';
 /** FIFO topic of chat requests (message group = session id), consumed by the LLM scheduler. */
 export const CHAT_REQUESTS_TOPIC = 'chat-requests';
 export const SCHEDULER_GROUP = 'llm-scheduler';
+/** Lite group the scheduler reads a session's whole log with (the conversation, before each turn). */
+export const SCHEDULER_HISTORY_GROUP = 'llm-scheduler-history';
+/** Parent topic of per-session control channels `chat-control/{sessionId}` (turn cancellations). */
+export const CHAT_CONTROL_TOPIC = 'chat-control';
+/** Lite group the scheduler watches a running turn's control channel with. */
+export const SCHEDULER_CONTROL_GROUP = 'llm-scheduler-control';
 
 export function topics(config: ToolConfig): TopicSpec[] {
   return [
     { name: CHAT_TOPIC, type: 'LITE', liteTopicExpirationMinutes: config.liteTopicExpirationMinutes },
     { name: CHAT_REQUESTS_TOPIC, type: 'FIFO' },
+    { name: CHAT_CONTROL_TOPIC, type: 'LITE', liteTopicExpirationMinutes: config.liteTopicExpirationMinutes },
   ];
 }
 
@@ -59,6 +66,24 @@ export function groups(): GroupSpec[] {
       orderly: true,
       retryMaxTimes: 3,
       exponentialRetry: { initialMs: 1000, maxMs: 60_000, multiplier: 2 },
+    },
+    // Reader groups of the scheduler: non-orderly and Exclusive for the same reasons as `gateway`.
+    {
+      name: SCHEDULER_HISTORY_GROUP,
+      orderly: false,
+      retryMaxTimes: 3,
+      lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
+    },
+    {
+      name: SCHEDULER_CONTROL_GROUP,
+      orderly: false,
+      retryMaxTimes: 3,
+      lite: {
+        bindTopic: CHAT_CONTROL_TOPIC,
+        subModel: 'Exclusive',
+        clientQuota: 20000,
+        maxEventCount: 10000,
+      },
     },
     {
       // Used only by libs/rocketmq/test/probes/takeover-fifo-group.probe.ts, to show why `gateway` is not orderly.

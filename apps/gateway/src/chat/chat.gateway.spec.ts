@@ -1,3 +1,4 @@
+import { SessionTurnsRegistry } from '../session/session-turns';
 import { type INestApplication, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { Test } from '@nestjs/testing';
@@ -15,7 +16,13 @@ import { ChatGateway } from './chat.gateway';
 /** Stands in for the producer: records what chat.send queued, or fails on demand. */
 class FakeProducer {
   readonly sent: Array<{ topic: string; body: unknown; options: SendOptions }> = [];
+  readonly published: Array<{ sessionId: string; event: unknown; options: unknown }> = [];
   failure: Error | undefined;
+  async publish(sessionId: string, event: unknown, options: unknown): Promise<{ messageId: string }> {
+    if (this.failure) throw this.failure;
+    this.published.push({ sessionId, event, options });
+    return { messageId: `p${this.published.length}` };
+  }
   async send(topic: string, body: Buffer, options: SendOptions = {}): Promise<{ messageId: string }> {
     if (this.failure) throw this.failure;
     this.sent.push({ topic, body: JSON.parse(body.toString('utf8')), options });
@@ -26,6 +33,7 @@ class FakeProducer {
 describe('ChatGateway (chat.send)', () => {
   let app: INestApplication;
   let producer: FakeProducer;
+  let channels: InMemorySessionChannels;
   let client: ClientSocket;
   let sessionId: string;
 
@@ -33,17 +41,19 @@ describe('ChatGateway (chat.send)', () => {
 
   beforeEach(async () => {
     producer = new FakeProducer();
+    channels = new InMemorySessionChannels();
     const moduleRef = await Test.createTestingModule({
       providers: [
         SessionGateway,
         ChatGateway,
-        { provide: SessionChannels, useValue: new InMemorySessionChannels() },
+        { provide: SessionChannels, useValue: channels },
         { provide: RocketMQProducer, useValue: producer },
         { provide: ResumeTokens, useValue: new ResumeTokens('x'.repeat(32)) },
         { provide: GATEWAY_NODE_ID, useValue: 'node-a' },
         DrainState,
         { provide: DRAIN_GRACE_MS, useValue: 50 },
         GatewayMetrics,
+        SessionTurnsRegistry,
         { provide: CHAT_LIMITS, useValue: { maxTextChars: 20, eventsPerSecond: 5 } },
       ],
     }).compile();
@@ -63,7 +73,7 @@ describe('ChatGateway (chat.send)', () => {
   const send = (payload: unknown) =>
     client.timeout(5000).emitWithAck('chat.send', payload) as Promise<{
       ok: boolean;
-      turnId?: string;
+      turnId: string;
       error?: { code: string };
     }>;
 
@@ -113,8 +123,56 @@ describe('ChatGateway (chat.send)', () => {
   it('answers rate_limited beyond the per-socket rate', async () => {
     const acks = [];
     for (let i = 0; i < 7; i += 1) acks.push(await send({ text: `m${i}` }));
-    expect(acks.filter((a) => a.ok)).toHaveLength(5);
-    expect(acks.slice(5).map((a) => a.error?.code)).toEqual(['rate_limited', 'rate_limited']);
+    expect(acks.map((a) => a.error?.code)).toEqual([
+      undefined,
+      ...Array(4).fill('turn_in_progress'),
+      'rate_limited',
+      'rate_limited',
+    ]);
+  });
+
+  it('refuses a second turn while one is queued or running, and accepts it once the log ends the first', async () => {
+    const first = await send({ text: 'one' });
+    expect(await send({ text: 'two' })).toMatchObject({ ok: false, error: { code: 'turn_in_progress' } });
+    await channels.publish(sessionId, { type: 'user.message', turnId: first.turnId, text: 'one' });
+    await channels.publish(sessionId, { type: 'turn.started', turnId: first.turnId });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await send({ text: 'two' })).toMatchObject({ ok: false, error: { code: 'turn_in_progress' } });
+    await channels.publish(sessionId, { type: 'turn.completed', turnId: first.turnId, text: 'done' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await send({ text: 'two' })).toMatchObject({ ok: true });
+    expect(producer.sent).toHaveLength(2);
+  });
+
+  it('answers a repeated clientMessageId with the same turn and queues it once', async () => {
+    const acks = [
+      await send({ text: 'hi', clientMessageId: 'c-7' }),
+      await send({ text: 'hi', clientMessageId: 'c-7' }),
+    ];
+    expect(acks).toEqual([
+      { ok: true, turnId: turnIdFor(sessionId, 'c-7') },
+      { ok: true, turnId: turnIdFor(sessionId, 'c-7') },
+    ]);
+    expect(producer.sent).toHaveLength(1);
+  });
+
+  it('cancels a queued turn through the session control channel, and refuses unknown turns', async () => {
+    const cancel = (payload: unknown) =>
+      client.timeout(5000).emitWithAck('chat.cancel', payload) as Promise<{
+        ok: boolean;
+        error?: { code: string };
+      }>;
+    expect(await cancel({ turnId: 't-nope' })).toMatchObject({ ok: false, error: { code: 'unknown_turn' } });
+    const { turnId } = await send({ text: 'long one' });
+    expect(await cancel({ turnId })).toEqual({ ok: true });
+    expect(producer.published).toEqual([
+      { sessionId, event: { type: 'turn.cancel', turnId }, options: { parentTopic: 'chat-control' } },
+    ]);
+    expect(await cancel({ turnId: 42 })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    expect(await cancel({ turnId, extra: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_payload' },
+    });
   });
 
   it('answers unavailable when the request cannot be queued', async () => {

@@ -1,11 +1,20 @@
 import { Inject, Logger, UseFilters, UsePipes, ValidationPipe } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { CHAT_REQUESTS_TOPIC, encodeChatRequest, turnIdFor } from '@litesession/chat-protocol';
+import {
+  CancelTurn,
+  CHAT_CONTROL_TOPIC,
+  CHAT_REQUESTS_TOPIC,
+  type ChatSendRequest,
+  encodeChatRequest,
+  turnIdFor,
+} from '@litesession/chat-protocol';
 import { RocketMQProducer } from '@litesession/rocketmq';
 import { CHAT_LIMITS, type ChatLimits } from '../config/gateway.tokens';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { SessionSocket } from '../session/session.gateway';
+import { SessionTurnsRegistry } from '../session/session-turns';
 import { type ChatAck, refused } from './chat-ack';
+import { ChatCancelDto } from './chat-cancel.dto';
 import { ChatSendDto } from './chat-send.dto';
 import { TokenBucket } from './token-bucket';
 import { WsAckExceptionFilter } from './ws-ack-exception.filter';
@@ -23,6 +32,7 @@ export class ChatGateway {
     private readonly producer: RocketMQProducer,
     @Inject(CHAT_LIMITS) private readonly limits: ChatLimits,
     private readonly metrics: GatewayMetrics,
+    private readonly turns: SessionTurnsRegistry,
   ) {}
 
   /** Starts a turn: the request goes to the LLM scheduler, in order with the session's other requests. */
@@ -31,9 +41,16 @@ export class ChatGateway {
     @ConnectedSocket() socket: SessionSocket,
     @MessageBody() body: ChatSendDto,
   ): Promise<ChatAck<{ turnId: string }>> {
-    const ack = await this.queueTurn(socket, body);
-    if (!ack.ok) this.metrics.errors.inc({ code: ack.error.code });
-    return ack;
+    return this.counted(await this.queueTurn(socket, body));
+  }
+
+  /** Stops a running turn: the scheduler running it watches the session's control channel. */
+  @SubscribeMessage('chat.cancel')
+  async cancel(
+    @ConnectedSocket() socket: SessionSocket,
+    @MessageBody() body: ChatCancelDto,
+  ): Promise<ChatAck> {
+    return this.counted(await this.requestCancel(socket, body));
   }
 
   private async queueTurn(socket: SessionSocket, body: ChatSendDto): Promise<ChatAck<{ turnId: string }>> {
@@ -44,24 +61,27 @@ export class ChatGateway {
       return refused('invalid_payload', `text must be at most ${this.limits.maxTextChars} characters`);
     }
     const turnId = turnIdFor(sessionId, body.clientMessageId);
-    const request = {
-      v: 1 as const,
-      kind: 'chat.send' as const,
+    const turns = this.turns.of(socket);
+    // A repeated clientMessageId names a turn that exists already: same answer, nothing sent again.
+    if (body.clientMessageId !== undefined && turns.knows(turnId)) return { ok: true, turnId };
+    const busy = turns.busyWith();
+    if (busy !== undefined) {
+      return refused('turn_in_progress', `Turn ${busy} of this session is still running; wait or cancel it`);
+    }
+    const request: ChatSendRequest = {
+      v: 1,
+      kind: 'chat.send',
       sessionId,
       turnId,
       text: body.text,
       ts: Date.now(),
+      ...(body.clientMessageId === undefined ? {} : { clientMessageId: body.clientMessageId }),
     };
     try {
-      await this.producer.send(
-        CHAT_REQUESTS_TOPIC,
-        encodeChatRequest(
-          body.clientMessageId === undefined
-            ? request
-            : { ...request, clientMessageId: body.clientMessageId },
-        ),
-        { messageGroup: sessionId, keys: [turnId] },
-      );
+      await this.producer.send(CHAT_REQUESTS_TOPIC, encodeChatRequest(request), {
+        messageGroup: sessionId,
+        keys: [turnId],
+      });
     } catch (error) {
       this.logger.warn(`chat.send of session ${sessionId} failed: ${toMessage(error)}`);
       return refused(
@@ -69,7 +89,33 @@ export class ChatGateway {
         'The request could not be queued; send it again with the same clientMessageId',
       );
     }
+    turns.queuedTurn(turnId);
     return { ok: true, turnId };
+  }
+
+  private async requestCancel(socket: SessionSocket, body: ChatCancelDto): Promise<ChatAck> {
+    if (!this.bucketOf(socket).take()) return refused('rate_limited', 'Too many events; slow down');
+    const sessionId = socket.data.sessionId;
+    if (!sessionId) return refused('unavailable', 'The session is not open yet');
+    if (!this.turns.of(socket).isRunning(body.turnId)) {
+      return refused('unknown_turn', 'No turn with this id is running in this session');
+    }
+    try {
+      await this.producer.publish(
+        sessionId,
+        { type: CancelTurn, turnId: body.turnId },
+        { parentTopic: CHAT_CONTROL_TOPIC },
+      );
+    } catch (error) {
+      this.logger.warn(`chat.cancel of session ${sessionId} failed: ${toMessage(error)}`);
+      return refused('unavailable', 'The cancellation could not be sent; try again');
+    }
+    return { ok: true };
+  }
+
+  private counted<T extends ChatAck>(ack: T): T {
+    if (!ack.ok) this.metrics.errors.inc({ code: ack.error.code });
+    return ack;
   }
 
   private bucketOf(socket: SessionSocket): TokenBucket {

@@ -1,3 +1,4 @@
+import { SessionTurnsRegistry } from '../session/session-turns';
 import { type INestApplication, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { Test } from '@nestjs/testing';
@@ -62,6 +63,7 @@ describe('SessionGateway (Socket.IO, in memory)', () => {
         DrainState,
         { provide: DRAIN_GRACE_MS, useValue: 50 },
         GatewayMetrics,
+        SessionTurnsRegistry,
       ],
     }).compile();
     app = moduleRef.createNestApplication();

@@ -18,6 +18,7 @@ import { DrainState } from '../health/drain-state';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { InvalidHandshakeError, parseHandshake } from './parse-handshake';
 import { ResumeTokens } from './resume-token';
+import { SessionTurnsRegistry } from './session-turns';
 import {
   type ChatErrorCode,
   type ServerToClientEvents,
@@ -54,6 +55,7 @@ export class SessionGateway
     private readonly drain: DrainState,
     @Inject(DRAIN_GRACE_MS) private readonly drainGraceMs: number,
     private readonly metrics: GatewayMetrics,
+    private readonly turns: SessionTurnsRegistry,
   ) {}
 
   /**
@@ -99,15 +101,19 @@ export class SessionGateway
     socket.data.sessionId = sessionId;
     socket.emit('session', { sessionId, resumeToken: this.tokens.issue(sessionId), node: this.nodeId });
     const stopTimer = this.metrics.subscribeSeconds.startTimer();
+    const turns = this.turns.of(socket);
     try {
+      // From seq 0 so that the socket knows the session's turns; the client gets only what it lacks.
       const subscription = await this.channels.subscribe(
         sessionId,
         {
-          fromSeq,
+          fromSeq: 0,
           onRevoked: () =>
             this.refuse(socket, 'session_moved', 'The session is now served by another connection'),
         },
         (event) => {
+          turns.observe(event);
+          if (event.seq < fromSeq) return;
           socket.emit('chat.event', toChatEvent(event));
           this.metrics.eventsRelayed.inc();
         },

@@ -5,11 +5,13 @@ import { CHAT_LIMITS, type ChatLimits, DRAIN_GRACE_MS, GATEWAY_NODE_ID } from '.
 import type { GatewayEnv } from '../config/gateway.env';
 import { ResumeTokens } from './resume-token';
 import { SessionGateway } from './session.gateway';
+import { SessionTurnsRegistry } from './session-turns';
 
 @Module({
   providers: [
     SessionGateway,
     ChatGateway,
+    SessionTurnsRegistry,
     {
       provide: CHAT_LIMITS,
       inject: [ConfigService],

@@ -22,6 +22,12 @@ import { SessionChannels } from './session-channels/session-channels';
     RocketMQSessionChannels,
     { provide: SessionChannels, useExisting: RocketMQSessionChannels },
   ],
-  exports: [RESOLVED_ROCKETMQ_OPTIONS, RocketMQProducer, SessionChannels, RocketMQSessionChannels],
+  exports: [
+    RESOLVED_ROCKETMQ_OPTIONS,
+    LITE_CONSUMER_FACTORY,
+    RocketMQProducer,
+    SessionChannels,
+    RocketMQSessionChannels,
+  ],
 })
 export class RocketMQModule extends RocketMQConfigurableModule {}

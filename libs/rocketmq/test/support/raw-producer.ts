@@ -1,4 +1,5 @@
 import { Producer } from 'rocketmq-client-nodejs';
+import { withSettingsReplay } from '@litesession/rocketmq';
 import { brokerEndpoints, PARENT_TOPIC } from './broker-endpoints';
 
 /**
@@ -7,7 +8,7 @@ import { brokerEndpoints, PARENT_TOPIC } from './broker-endpoints';
  */
 export async function startRawProducer(): Promise<Producer> {
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const producer = new Producer({
+  const producer = new (withSettingsReplay(Producer))({
     endpoints: brokerEndpoints(),
     namespace: '',
     topics: [PARENT_TOPIC],

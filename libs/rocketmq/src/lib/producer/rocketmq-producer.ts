@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Producer, TooManyRequestsException } from 'rocketmq-client-nodejs';
 import { toClientConfiguration } from '../client/client-configuration';
+import { withSettingsReplay } from '../client/settings-replay';
 import { routeClientDefaultLogger } from '../client/rocketmq-logger';
 import { RESOLVED_ROCKETMQ_OPTIONS } from '../rocketmq.constants';
 import { RocketMQStartupError, SessionChannelError, SessionChannelsClosedError } from '../rocketmq.errors';
@@ -26,6 +27,8 @@ export interface SendOptions {
   tag?: string;
 }
 
+const StartupSafeProducer = withSettingsReplay(Producer);
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Owns this process's RocketMQ producer: started under a deadline on init, shut down last. */
@@ -38,7 +41,7 @@ export class RocketMQProducer implements OnModuleInit, OnApplicationShutdown {
 
   constructor(@Inject(RESOLVED_ROCKETMQ_OPTIONS) private readonly options: ResolvedRocketMQOptions) {
     routeClientDefaultLogger();
-    this.producer = new Producer({
+    this.producer = new StartupSafeProducer({
       ...toClientConfiguration(options, this.logger),
       topics: [options.sessionChannels.parentTopic, ...options.producerTopics],
       // One attempt per send: the client would resend after any error, timeouts included (see busyRetries).
@@ -71,14 +74,19 @@ export class RocketMQProducer implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Appends one event to a session's log (its LiteTopic). Rejects with SessionChannelError when the send
-   * failed; after a timeout the event may still have been stored (see `busyRetries`).
+   * Appends one event to a session's log (its LiteTopic under `parentTopic`, by default the module's
+   * `sessionChannels.parentTopic`). Rejects with SessionChannelError when the send failed; after a timeout
+   * the event may still have been stored (see `busyRetries`).
    */
-  async publish(sessionId: string, event: SessionEventInput): Promise<PublishedSessionEvent> {
+  async publish(
+    sessionId: string,
+    event: SessionEventInput,
+    options: { parentTopic?: string } = {},
+  ): Promise<PublishedSessionEvent> {
     const liteTopic = liteTopicFor(sessionId);
     const body = encodeSessionEvent(event);
     const receipt = await this.sendRaw(sessionId, {
-      topic: this.options.sessionChannels.parentTopic,
+      topic: options.parentTopic ?? this.options.sessionChannels.parentTopic,
       liteTopic,
       body,
     });

@@ -1,4 +1,5 @@
 import { LitePushConsumerImpl } from 'rocketmq-client-nodejs';
+import { withSettingsReplay } from '../client/settings-replay';
 
 type Options = ConstructorParameters<typeof LitePushConsumerImpl>[0];
 type Endpoints = Parameters<LitePushConsumerImpl['createTelemetryStream']>[0];
@@ -19,13 +20,13 @@ interface SubscriptionManagerLike {
 
 /**
  * rocketmq-client-nodejs 1.0.8's LitePushConsumer, plus handling of the broker's "unsubscribe lite" notice
- * and an on-demand full subscription sync.
+ * and an on-demand full subscription sync (and the start-up fix of withSettingsReplay).
  * The 1.0.8 telemetry session does not dispatch that command (it logs it as unrecognized), so a node whose
  * session another node took over (Exclusive group) would keep it in its set, re-add it with every periodic
  * full sync and go on receiving part of the stream. Here the notice reaches the consumer's own handler,
  * which drops the lite topic from its set; RocketMQSessionChannels then revokes the session's listeners.
  */
-export class LiteSessionPushConsumer extends LitePushConsumerImpl {
+export class LiteSessionPushConsumer extends withSettingsReplay(LitePushConsumerImpl) {
   constructor(options: Options) {
     super(options);
   }

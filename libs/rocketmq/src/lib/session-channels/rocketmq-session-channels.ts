@@ -112,7 +112,7 @@ export class RocketMQSessionChannels
   }
 
   publish(sessionId: string, event: SessionEventInput): Promise<PublishedSessionEvent> {
-    return this.producer.publish(sessionId, event);
+    return this.producer.publish(sessionId, event, { parentTopic: this.options.sessionChannels.parentTopic });
   }
 
   async subscribe(

@@ -3,12 +3,15 @@ import { type CustomTransportStrategy, type ReadPacket, Server } from '@nestjs/m
 import { isObservable, lastValueFrom } from 'rxjs';
 import { ConsumeResult, FilterExpression, type MessageView, PushConsumer } from 'rocketmq-client-nodejs';
 import { toClientConfiguration } from '../client/client-configuration';
+import { withSettingsReplay } from '../client/settings-replay';
 import { routeClientDefaultLogger } from '../client/rocketmq-logger';
 import { RocketMQStartupError } from '../rocketmq.errors';
 import type { ResolvedRocketMQOptions } from '../rocketmq.options';
 import { toStack } from '../util/describe-error';
 import { withTimeout } from '../util/with-timeout';
 import { RocketMQContext, type RocketMQMessage } from './rocketmq.context';
+
+const StartupSafePushConsumer = withSettingsReplay(PushConsumer);
 
 export const ROCKETMQ_TRANSPORT = Symbol('ROCKETMQ_TRANSPORT');
 export type RocketMQStatus = 'connected' | 'disconnected';
@@ -48,7 +51,8 @@ export class RocketMQServer
 
   constructor(
     private readonly options: RocketMQServerOptions,
-    private readonly createConsumer: TransportConsumerFactory = (settings) => new PushConsumer(settings),
+    private readonly createConsumer: TransportConsumerFactory = (settings) =>
+      new StartupSafePushConsumer(settings),
   ) {
     super();
     routeClientDefaultLogger();

@@ -1,0 +1,51 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { CHAT_CONTROL_TOPIC } from '@litesession/chat-protocol';
+import { RocketMQModule } from '@litesession/rocketmq';
+import { type SchedulerEnv, validateSchedulerEnv } from './config/scheduler.env';
+import { TURN_SETTINGS, type TurnSettings } from './config/scheduler.tokens';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { TurnsModule } from './turns/turns.module';
+
+/** Lite group the scheduler reads whole session logs with (tools/rocketmq provisions it). */
+export const SCHEDULER_HISTORY_GROUP = 'llm-scheduler-history';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateSchedulerEnv }),
+    RocketMQModule.forRootAsync({
+      isGlobal: true,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<SchedulerEnv, true>) => ({
+        endpoints: config.get('ROCKETMQ_ENDPOINTS', { infer: true }),
+        // The module's own channels read session logs (the conversation) and write turn events.
+        sessionChannels: { parentTopic: 'chat', consumerGroup: SCHEDULER_HISTORY_GROUP },
+        producerTopics: [CHAT_CONTROL_TOPIC],
+      }),
+    }),
+    {
+      module: class TurnSettingsModule {},
+      global: true,
+      providers: [
+        {
+          provide: TURN_SETTINGS,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<SchedulerEnv, true>): TurnSettings => ({
+            nodeId: config.get('SCHEDULER_NODE_ID', { infer: true }),
+            coalesceMs: config.get('TOKEN_COALESCE_MS', { infer: true }),
+            turnTimeoutMs: config.get('TURN_TIMEOUT_MS', { infer: true }),
+            historyTimeoutMs: 30_000,
+            finalAttempt: 4,
+            shutdownGraceMs: config.get('SHUTDOWN_GRACE_MS', { infer: true }),
+          }),
+        },
+      ],
+      exports: [TURN_SETTINGS],
+    },
+    MetricsModule,
+    TurnsModule,
+    HealthModule,
+  ],
+})
+export class AppModule {}

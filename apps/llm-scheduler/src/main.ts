@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { RESOLVED_ROCKETMQ_OPTIONS, type ResolvedRocketMQOptions } from '@litesession/rocketmq';
+import { RocketMQServer } from '@litesession/rocketmq/transport';
+import { AppModule } from './app.module';
+import type { SchedulerEnv } from './config/scheduler.env';
+import { TransportState } from './health/transport-state';
+
+/** FIFO consumer group of `chat-requests` (tools/rocketmq provisions it: orderly, 3 retries). */
+const SCHEDULER_GROUP = 'llm-scheduler';
+
+/** A hybrid Nest app: RocketMQ requests in (custom transport), health and metrics over HTTP. */
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create(AppModule, {
+    bufferLogs: true,
+    logger: process.env['SCHEDULER_DEBUG']
+      ? ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
+      : ['fatal', 'error', 'warn', 'log'],
+  });
+  const config = app.get<ConfigService<SchedulerEnv, true>>(ConfigService);
+  const server = new RocketMQServer({
+    client: app.get<ResolvedRocketMQOptions>(RESOLVED_ROCKETMQ_OPTIONS),
+    consumerGroup: SCHEDULER_GROUP,
+    // Fetch no more requests than we run at once: the rest wait in RocketMQ for any scheduler.
+    maxCachedMessages: config.get('MAX_CONCURRENT_TURNS', { infer: true }),
+  });
+  app.get(TransportState).follow(server.status);
+  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+  app.enableShutdownHooks();
+  process.once('SIGTERM', () => {
+    // Turns handed over at shutdown keep their requests unacknowledged, and the consumer would wait for
+    // them: bound the whole shutdown so the process always exits and the broker redelivers them.
+    setTimeout(() => process.exit(0), config.get('SHUTDOWN_GRACE_MS', { infer: true }) + 10_000).unref();
+  });
+  await app.init(); // starts the producer and the lite consumers before requests flow in
+  await app.startAllMicroservices();
+  const [port, host] = [config.get('PORT', { infer: true }), config.get('HOST', { infer: true })];
+  await app.listen(port, host);
+  Logger.log(
+    `Scheduler ${config.get('SCHEDULER_NODE_ID', { infer: true })} (model ${config.get('LLM_PROVIDER', { infer: true })}) ` +
+      `taking requests; health on http://${host}:${port}/health/ready`,
+    'Bootstrap',
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  // bufferLogs holds every line until the app is up; a failed start must still say why.
+  Logger.flush();
+  Logger.error(error instanceof Error ? error.message : String(error), undefined, 'Bootstrap');
+  process.exit(1);
+});
