@@ -4,7 +4,7 @@ import type { Observable, Subscription } from 'rxjs';
 /** The request transport's last reported status, for readiness (main.ts connects it to RocketMQServer). */
 @Injectable()
 export class TransportState implements OnApplicationShutdown {
-  status: string = 'not started';
+  status = 'not started';
   private subscription: Subscription | undefined;
 
   follow(status$: Observable<string>): void {

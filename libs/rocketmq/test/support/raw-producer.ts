@@ -1,5 +1,5 @@
 import { Producer } from 'rocketmq-client-nodejs';
-import { withSettingsReplay } from '@litesession/rocketmq';
+import { withSettingsReplay } from '../../src/lib/client/settings-replay';
 import { brokerEndpoints, PARENT_TOPIC } from './broker-endpoints';
 
 /**

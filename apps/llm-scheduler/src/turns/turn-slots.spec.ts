@@ -1,0 +1,36 @@
+import { TurnSlots } from './turn-slots';
+
+describe('TurnSlots', () => {
+  it('runs at most `limit` tasks at once and starts waiting ones in order as slots free up', async () => {
+    const slots = new TurnSlots(2);
+    const started: number[] = [];
+    const finish: Array<() => void> = [];
+    const tasks = [0, 1, 2, 3].map((i) =>
+      slots.run(async () => {
+        started.push(i);
+        await new Promise<void>((resolve) => (finish[i] = resolve));
+      }),
+    );
+    await Promise.resolve();
+    expect(started).toEqual([0, 1]);
+    expect(slots.running).toBe(2);
+    finish[1]?.();
+    await tasks[1];
+    await Promise.resolve();
+    expect(started).toEqual([0, 1, 2]);
+    finish[0]?.();
+    finish[2]?.();
+    await Promise.all([tasks[0], tasks[2]]);
+    await Promise.resolve();
+    expect(started).toEqual([0, 1, 2, 3]);
+    finish[3]?.();
+    await Promise.all(tasks);
+    expect(slots.running).toBe(0);
+  });
+
+  it('frees the slot when a task fails', async () => {
+    const slots = new TurnSlots(1);
+    await expect(slots.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(slots.run(async () => 'next')).resolves.toBe('next');
+  });
+});
