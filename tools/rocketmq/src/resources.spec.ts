@@ -137,10 +137,11 @@ describe('provisioned resources', () => {
     expect(topics(config)).toEqual([
       { name: CHAT_TOPIC, type: 'LITE', liteTopicExpirationMinutes: 60 },
       { name: 'chat-requests', type: 'FIFO' },
+      { name: 'chat-control', type: 'LITE', liteTopicExpirationMinutes: 60 },
     ]);
   });
 
-  it('binds the gateway group to the chat topic, exclusively; the scheduler group is orderly', () => {
+  it('binds the gateway and scheduler reader groups to their lite topics, exclusively; the scheduler group is orderly', () => {
     expect(groups()).toEqual([
       {
         name: GATEWAY_GROUP,
@@ -153,6 +154,18 @@ describe('provisioned resources', () => {
         orderly: true,
         retryMaxTimes: 3,
         exponentialRetry: { initialMs: 1000, maxMs: 60_000, multiplier: 2 },
+      },
+      {
+        name: 'llm-scheduler-history',
+        orderly: false,
+        retryMaxTimes: 3,
+        lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
+      },
+      {
+        name: 'llm-scheduler-control',
+        orderly: false,
+        retryMaxTimes: 3,
+        lite: { bindTopic: 'chat-control', subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
       },
       {
         name: 'probe-fifo',
