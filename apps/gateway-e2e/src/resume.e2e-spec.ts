@@ -30,7 +30,7 @@ describe('gateway nodes on a real broker', () => {
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([GatewayProcess.start('node-a', 3211), GatewayProcess.start('node-b', 3212)]);
+    [a, b] = await Promise.all([GatewayProcess.start('node-a'), GatewayProcess.start('node-b')]);
     const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
     producer = new (withSettingsReplay(Producer))({
       endpoints: process.env['ROCKETMQ_ENDPOINTS'] ?? '',
@@ -83,7 +83,7 @@ describe('gateway nodes on a real broker', () => {
   });
 
   it('on SIGTERM a node tells its clients to move; they resume on another node with nothing lost', async () => {
-    const c = await GatewayProcess.start('node-c', 3213);
+    const c = await GatewayProcess.start('node-c');
     const socket = c.connect();
     sockets.push(socket);
     const seen: Array<{ seq: number }> = [];

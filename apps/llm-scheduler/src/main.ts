@@ -32,7 +32,7 @@ async function bootstrap(): Promise<void> {
   process.once('SIGTERM', () => {
     // Turns handed over at shutdown keep their requests unacknowledged, and the consumer would wait for
     // them: bound the whole shutdown so the process always exits and the broker redelivers them.
-    setTimeout(() => process.exit(0), config.get('SHUTDOWN_GRACE_MS', { infer: true }) + 10_000).unref();
+    setTimeout(() => process.exit(0), config.get('SHUTDOWN_GRACE_MS', { infer: true }) + 30_000).unref();
   });
   await app.init(); // starts the producer and the lite consumers before requests flow in
   await app.startAllMicroservices();

@@ -1,25 +1,191 @@
 /**
- * `npm start`: the local LiteSession stack. For now that is the RocketMQ 5.5 cluster (NameServer, Broker,
- * cluster-mode Proxy) with its topics and groups; the gateway nodes and the LLM scheduler join it with
- * the next milestone. The servers run in the background until `npm run rocketmq -- stop`.
+ * `npm start`: the whole local LiteSession stack in the foreground: the RocketMQ 5.5 cluster, two gateway
+ * nodes, the LLM scheduler and a dev balancer in front of the gateways. Ctrl-C (or SIGTERM) stops what this
+ * run started, each child by its own pid; the broker keeps running if it was already running before.
+ *
+ * package.json runs it as `node --import tsx`, in this process: the `tsx` command would run it in a child
+ * whose signals it relays, so a terminal's Ctrl-C arrived twice (and tsx SIGKILLs a child that is slow
+ * to acknowledge a relayed signal, which would leave the nodes running).
  */
-import { loadToolConfig, namesrvAddress, proxyEndpoint, start } from '@litesession/rocketmq-tools';
+import path from 'node:path';
+import {
+  loadToolConfig,
+  namesrvAddress,
+  proxyEndpoint,
+  start,
+  status,
+  stop,
+  type ClusterInfo,
+  type Role,
+  type ToolConfig,
+} from '@litesession/rocketmq-tools';
+import { type DevBalancer, startDevBalancer } from './dev-balancer';
+import { describeExit, NodeProcess } from './node-process';
+import { requireFreePorts } from './ports';
+import { nodeSpecs, requireAppSources, ROOT } from './stack-apps';
+import { loadStackConfig, type StackConfig } from './stack-config';
 
-async function main(): Promise<void> {
-  const config = loadToolConfig();
-  const info = await start(config);
+/** swc-node compiles each app on its first start; three at once on two cores take a while. */
+const READY_TIMEOUT_MS = 120_000;
+
+const say = (message: string) => process.stderr.write(`[stack] ${message}\n`);
+
+/** What this run started, so that a stop undoes exactly that. */
+class RunningStack {
+  nodes: NodeProcess[] = [];
+  balancer: DevBalancer | undefined;
+  brokerRoles: Role[] = [];
+  /** Resolves with the reason on Ctrl-C, SIGTERM or an internal error. */
+  readonly stopRequested: Promise<string>;
+  failed = false;
+  private stopping = false;
+
+  constructor(private readonly rocketmq: ToolConfig) {
+    this.stopRequested = new Promise((resolve) => {
+      let firstSignalAt = 0;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (!this.stopping) {
+          [this.stopping, firstSignalAt] = [true, Date.now()];
+          say(`${signal}: stopping (press Ctrl-C again to kill the nodes at once)`);
+          return resolve(signal);
+        }
+        if (Date.now() - firstSignalAt < 1000) return; // the same Ctrl-C, delivered twice
+        say(`${signal} again: killing the nodes`);
+        for (const node of this.nodes) node.kill();
+      };
+      // SIGHUP too: a closed terminal must not leave the nodes running (they are in their own sessions).
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+      // A bug in the stack itself still stops what it started, the broker included.
+      process.on('uncaughtException', (error) => {
+        say(`internal error: ${error.stack ?? error.message}`);
+        if (this.stopping) process.exit(1); // the 'exit' hook below still kills the nodes
+        this.failed = this.stopping = true;
+        resolve('internal error');
+      });
+    });
+    // Last resort: no node outlives the stack (they run in their own process groups).
+    process.on('exit', () => this.nodes.forEach((node) => node.kill()));
+  }
+
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.balancer?.close();
+    const running = this.nodes.filter((node) => node.running);
+    if (running.length > 0)
+      say(`stopping ${running.map((node) => node.name).join(', ')} (graceful, up to 30 s)`);
+    await Promise.all(
+      running.map(async (node) => say(`${node.name} stopped (pid ${node.pid}, ${await node.stop()})`)),
+    );
+    if (this.brokerRoles.length > 0) await stop(this.rocketmq, this.brokerRoles);
+  }
+}
+
+async function main(): Promise<number> {
+  const config = loadStackConfig();
+  const rocketmq = loadToolConfig();
+  requireAppSources();
+  await requireFreePorts(config.host, [
+    [config.balancerPort, 'dev balancer, STACK_PORT'],
+    ...config.gateways.map(({ id, port }): [number, string] => [port, `${id}, STACK_GATEWAY_PORTS`]),
+    [config.scheduler.port, `${config.scheduler.id}, STACK_SCHEDULER_PORT`],
+  ]);
+  const stack = new RunningStack(rocketmq);
+  try {
+    const broker = await startBroker(stack, rocketmq);
+    if (stack.isStopping) return stack.failed ? 1 : 0;
+    say('starting the gateway nodes and the scheduler from sources');
+    stack.nodes = nodeSpecs(config, proxyEndpoint(rocketmq)).map((spec) => NodeProcess.spawn(spec));
+    const ready = Promise.all(stack.nodes.map((node) => node.waitReady(READY_TIMEOUT_MS)));
+    if ((await Promise.race([ready.then(() => 'ready' as const), stack.stopRequested])) !== 'ready')
+      return stack.failed ? 1 : 0;
+    stack.balancer = await startDevBalancer({
+      host: config.host,
+      port: config.balancerPort,
+      backends: config.gateways.map(({ port }) => `http://${config.host}:${port}`),
+    });
+    printSummary(config, rocketmq, broker.version, broker.started, stack.balancer.url);
+    reportUnexpectedExits(stack);
+    await stack.stopRequested;
+    return stack.failed ? 1 : 0;
+  } catch (error) {
+    say(`could not start the stack: ${toMessage(error)}`);
+    return 1;
+  } finally {
+    say('stopping what this run started');
+    await stack.stop();
+  }
+}
+
+/**
+ * `start()` of the broker, remembering which servers this run started, also when it fails half-way (they
+ * are stopped with the rest). Not interruptible: a Ctrl-C now stops the servers once they are up.
+ */
+async function startBroker(stack: RunningStack, rocketmq: ToolConfig): Promise<ClusterInfo> {
+  const runningBefore = await runningRoles(rocketmq);
+  try {
+    const info = await start(rocketmq);
+    stack.brokerRoles = info.started;
+    return info;
+  } catch (error) {
+    const runningNow = await runningRoles(rocketmq);
+    stack.brokerRoles = runningNow.filter((role) => !runningBefore.includes(role));
+    throw error;
+  }
+}
+
+async function runningRoles(rocketmq: ToolConfig): Promise<Role[]> {
+  return (await status(rocketmq)).roles.filter((role) => role.pid !== undefined).map((role) => role.role);
+}
+
+function reportUnexpectedExits(stack: RunningStack): void {
+  for (const node of stack.nodes) {
+    void node.exited.then((exit) => {
+      if (stack.isStopping) return;
+      say(
+        `${node.name} exited (${describeExit(exit)}); the rest keeps running. Its last lines:\n${node.lastLines()}`,
+      );
+    });
+  }
+}
+
+function printSummary(
+  config: StackConfig,
+  rocketmq: ToolConfig,
+  version: string,
+  started: readonly Role[],
+  clientUrl: string,
+): void {
+  const url = (port: number, route: string) => `http://${config.host}:${port}${route}`;
+  const nodeLines = [...config.gateways, config.scheduler].map(
+    ({ id, port }) => `  ${id.padEnd(12)} ${url(port, '/health/ready').padEnd(36)} ${url(port, '/metrics')}`,
+  );
   console.log(`
-LiteSession local stack
-  RocketMQ ${info.version}   gRPC endpoint (proxy): ${proxyEndpoint(config)}   NameServer: ${namesrvAddress(config)}
-  started now: ${info.started.length > 0 ? info.started.join(', ') : 'nothing (already running)'}
-  logs:        ${config.dir}/logs
-
-  Only the broker runs so far: the gateway nodes and the LLM scheduler are not part of the stack yet.
-  Status: npm run rocketmq -- status    Stop: npm run rocketmq -- stop
+LiteSession local stack is up
+  Clients:     ${clientUrl}   Socket.IO with transports: ['websocket'] (round-robin over ${config.gateways.map((g) => g.id).join(', ')})
+${nodeLines.join('\n')}
+  RocketMQ ${version}: gRPC ${proxyEndpoint(rocketmq)}, NameServer ${namesrvAddress(rocketmq)}; ${
+    started.length > 0
+      ? `started now (${started.join(', ')}), stopped on exit`
+      : 'was already running, left running on exit'
+  }
+  Broker logs: ${path.relative(ROOT, path.join(rocketmq.dir, 'logs')) || rocketmq.dir}
+  SESSION_SECRET: ${config.secretSource === 'generated' ? 'random for this run (set SESSION_SECRET to keep resume tokens valid across runs)' : 'from the environment'}
+  Stop: Ctrl-C
 `);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
-  process.exit(1);
-});
+function toMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    say(toMessage(error));
+    process.exit(1);
+  },
+);

@@ -23,6 +23,11 @@ export interface RocketMQServerOptions {
   consumerGroup: string;
   /** Messages received but not yet handled, across all topics; bounds a busy process. @default 64 */
   maxCachedMessages?: number;
+  /**
+   * Long-poll of each receive request. Closing the consumer waits for the polls in flight, so this bounds
+   * a graceful shutdown; only after it does the client tell the proxy it is gone. @default 5_000
+   */
+  longPollingTimeoutMs?: number;
 }
 
 /** The slice of a push consumer the server uses; replaced by a fake in unit tests. */
@@ -67,6 +72,7 @@ export class RocketMQServer
         consumerGroup: this.options.consumerGroup,
         subscriptions: new Map(topics.map((topic) => [topic, FilterExpression.SUB_ALL] as const)),
         maxCacheMessageCount: this.options.maxCachedMessages ?? 64,
+        longPollingTimeout: this.options.longPollingTimeoutMs ?? 5_000,
         // Different message groups (sessions) in parallel, each still in order.
         enableFifoConsumeAccelerator: true,
         messageListener: { consume: (view: MessageView) => this.handleMessage(toMessage(view)) },

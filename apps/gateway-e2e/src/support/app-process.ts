@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { freePort } from './free-port';
+
+export const ROOT = path.resolve(__dirname, '../../../..');
+
+export interface AppProcessSpec {
+  /** e.g. `gateway`, `llm-scheduler` (apps/<app>/src/main.ts, run from sources). */
+  app: string;
+  name: string;
+  env: Record<string, string>;
+  /** Defaults to a free loopback port. */
+  port?: number;
+}
+
+/** One app node as its own OS process on a loopback port, started and signalled by its own pid. */
+export class AppProcess {
+  readonly url: string;
+  private readonly output: string[] = [];
+  private readonly closed: Promise<void>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly spec: AppProcessSpec,
+    readonly port: number,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+    child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
+    // 'close', not 'exit': the output is complete only once the pipes are drained.
+    this.closed = new Promise((resolve) => child.on('close', () => resolve()));
+  }
+
+  static async start(spec: AppProcessSpec, readyTimeoutMs = 30_000): Promise<AppProcess> {
+    const port = spec.port ?? (await freePort());
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${spec.app}/src/main.ts`], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        SWC_NODE_PROJECT: path.join(ROOT, `apps/${spec.app}/tsconfig.app.json`),
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ROCKETMQ_ENDPOINTS: process.env['ROCKETMQ_ENDPOINTS'] ?? '127.0.0.1:8081',
+        ...spec.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const node = new AppProcess(child, spec, port);
+    await node.waitReady(readyTimeoutMs);
+    return node;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Signals the process by its own pid and waits until it is gone. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (this.running) this.child.kill(signal);
+    await this.closed;
+  }
+
+  /** The process's output so far (for failure messages). */
+  logs(): string {
+    return this.output.join('');
+  }
+
+  private async waitReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running) {
+        await this.closed;
+        throw new Error(`${this.spec.name} exited during start-up:\n${this.logs()}`);
+      }
+      const ready = await fetch(`${this.url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ready) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await this.stop('SIGKILL');
+    throw new Error(`${this.spec.name} not ready within ${timeoutMs} ms:\n${this.logs()}`);
+  }
+}

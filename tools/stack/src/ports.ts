@@ -1,0 +1,23 @@
+import net from 'node:net';
+
+/** True when this process could bind host:port right now. */
+export function canBind(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** Fails with every taken port named by its owner, before anything is started. */
+export async function requireFreePorts(host: string, wanted: ReadonlyArray<[port: number, owner: string]>) {
+  const taken: string[] = [];
+  for (const [port, owner] of wanted) {
+    if (!(await canBind(host, port))) taken.push(`port ${port} (${owner}) is already in use on ${host}`);
+  }
+  if (taken.length > 0) {
+    throw new Error(
+      `${taken.join('\n')}\nStop what uses it, or choose other ports (STACK_PORT, STACK_GATEWAY_PORTS, STACK_SCHEDULER_PORT).`,
+    );
+  }
+}

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { NodeProcessSpec } from './node-process';
+import type { StackConfig, StackNode } from './stack-config';
+
+/** The workspace root. */
+export const ROOT = path.resolve(__dirname, '../../..');
+
+interface App {
+  entry: string;
+  tsconfig: string;
+  /** SIGTERM → SIGKILL; covers the app's own graceful shutdown. */
+  stopGraceMs: number;
+}
+
+// From sources, as the e2e tests run them: swc-node compiles on load, no build step.
+const GATEWAY: App = {
+  entry: 'apps/gateway/src/main.ts',
+  tsconfig: 'apps/gateway/tsconfig.app.json',
+  stopGraceMs: 15_000, // drain grace + closing the lite consumer (up to 5 s)
+};
+const SCHEDULER: App = {
+  entry: 'apps/llm-scheduler/src/main.ts',
+  tsconfig: 'apps/llm-scheduler/tsconfig.app.json',
+  stopGraceMs: 30_000, // SHUTDOWN_GRACE_MS (10 s) for running turns, and the app's own 10 s backstop
+};
+
+/** Fails before anything starts when an app's entry or tsconfig is missing. */
+export function requireAppSources(): void {
+  const missing = [GATEWAY, SCHEDULER]
+    .flatMap((app) => [app.entry, app.tsconfig])
+    .filter((file) => !existsSync(path.join(ROOT, file)));
+  if (missing.length > 0) throw new Error(`cannot start the stack, missing: ${missing.join(', ')}`);
+}
+
+/** How to run each gateway node and the scheduler against `rocketmqEndpoint`. */
+export function nodeSpecs(config: StackConfig, rocketmqEndpoint: string): NodeProcessSpec[] {
+  const labelWidth = Math.max(...[...config.gateways, config.scheduler].map((node) => node.id.length));
+  const gateways = config.gateways.map((node) =>
+    spec(GATEWAY, node, config, labelWidth, {
+      GATEWAY_NODE_ID: node.id,
+      SESSION_SECRET: config.sessionSecret,
+      ROCKETMQ_ENDPOINTS: rocketmqEndpoint,
+    }),
+  );
+  const scheduler = spec(SCHEDULER, config.scheduler, config, labelWidth, {
+    SCHEDULER_NODE_ID: config.scheduler.id,
+    ROCKETMQ_ENDPOINTS: rocketmqEndpoint,
+    LLM_PROVIDER: process.env['LLM_PROVIDER'] || 'simulated',
+  });
+  return [...gateways, scheduler];
+}
+
+function spec(
+  app: App,
+  node: StackNode,
+  config: StackConfig,
+  labelWidth: number,
+  env: Record<string, string>,
+): NodeProcessSpec {
+  return {
+    name: node.id,
+    args: ['-r', '@swc-node/register', app.entry],
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      SWC_NODE_PROJECT: path.join(ROOT, app.tsconfig),
+      PORT: String(node.port),
+      HOST: config.host,
+      ...env,
+    },
+    readyUrl: `http://${config.host}:${node.port}/health/ready`,
+    stopGraceMs: app.stopGraceMs,
+    labelWidth,
+  };
+}
