@@ -4,7 +4,7 @@
  */
 import { ChatClient, expectGapless, expectTokensMatchReply } from './support/chat-client';
 import { GatewayProcess } from './support/gateway-process';
-import { recordMeasurement } from './support/measurements';
+import { recordMeasurement } from '@litesession/rocketmq/testing';
 import { SchedulerProcess } from './support/scheduler-process';
 
 describe('a turn survives its gateway node', () => {

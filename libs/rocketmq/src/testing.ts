@@ -7,3 +7,4 @@ export {
 } from './lib/session-channels/lite-consumer';
 export { LITE_CONSUMER_FACTORY } from './lib/rocketmq.constants';
 export { eventually } from './lib/testing/eventually';
+export { recordMeasurement } from './lib/testing/measurements';

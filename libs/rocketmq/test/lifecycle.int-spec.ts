@@ -16,7 +16,7 @@ import {
   type SessionEventDecodeError,
 } from '../src';
 import { brokerEndpoints, GATEWAY_GROUP, PARENT_TOPIC, testSessionId } from './support/broker-endpoints';
-import { recordMeasurement } from './support/measurements';
+import { recordMeasurement } from '../src/lib/testing/measurements';
 import { startRawProducer } from './support/raw-producer';
 import { expectContiguous } from './support/publisher';
 import { SubscriberProcess } from './support/subscriber-process';

@@ -6,7 +6,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { RocketMQProducer } from '../src';
 import { testSessionId } from './support/broker-endpoints';
-import { recordMeasurement } from './support/measurements';
+import { recordMeasurement } from '../src/lib/testing/measurements';
 import { expectContiguous, startPublisher } from './support/publisher';
 import { SubscriberProcess } from './support/subscriber-process';
 

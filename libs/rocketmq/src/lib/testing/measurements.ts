@@ -1,7 +1,8 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-const FILE = path.resolve(__dirname, '../../../../test-results/measurements.jsonl');
+// This file is libs/rocketmq/src/lib/testing/; the results folder is at the workspace root.
+const FILE = path.resolve(__dirname, '../../../../../test-results/measurements.jsonl');
 
 /** Prints a measurement and appends it to test-results/measurements.jsonl (the source of docs/rocketmq.md figures). */
 export function recordMeasurement(name: string, values: Record<string, number | string>): void {
@@ -13,6 +14,7 @@ export function recordMeasurement(name: string, values: Record<string, number | 
   };
   mkdirSync(path.dirname(FILE), { recursive: true });
   appendFileSync(FILE, `${JSON.stringify(line)}\n`);
+  // eslint-disable-next-line no-console -- tests print their measurements next to their results
   console.log(
     `[measure] ${name}: ${Object.entries(values)
       .map(([k, v]) => `${k}=${v}`)
