@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ChatSendRequest } from '@litesession/chat-protocol';
 import type { SessionEvent } from '@litesession/rocketmq';
 import { InMemorySessionChannels } from '@litesession/rocketmq/testing';
-import type { TurnSettings } from '../config/scheduler.tokens';
+import { TEST_TURN_SETTINGS as settings } from './turn-settings.fixture';
 import { type ChatMessage, LlmProvider } from '../llm/llm-provider';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics';
 import { CancelWatch } from './cancel-watch';
@@ -32,14 +32,12 @@ class ScriptedModel extends LlmProvider {
   }
 }
 
-const settings: TurnSettings = {
-  nodeId: 'sched-1',
-  coalesceMs: 5,
-  turnTimeoutMs: 5_000,
-  historyTimeoutMs: 2_000,
-  finalAttempt: 4,
-  shutdownGraceMs: 100,
-};
+/** 100 tokens, 10 ms apart: about a second, long enough to stop midway. */
+function slowModel(): ScriptedModel {
+  const slow = new ScriptedModel(Array.from({ length: 100 }, (_, i) => `w${i} `));
+  slow.gapMs = 10;
+  return slow;
+}
 
 describe('TurnRunner', () => {
   let log: InMemorySessionChannels;
@@ -56,20 +54,23 @@ describe('TurnRunner', () => {
     ts: 1,
   });
 
+  const runnerFor = (llm: LlmProvider) =>
+    new TurnRunner(
+      log,
+      new SessionLogReader(log),
+      new CancelWatch(control),
+      llm,
+      settings,
+      new SchedulerMetrics(),
+    );
+
   beforeAll(() => Logger.overrideLogger(false));
 
   beforeEach(() => {
     log = new InMemorySessionChannels();
     control = new InMemorySessionChannels();
     model = new ScriptedModel(['Hel', 'lo ', 'there']);
-    runner = new TurnRunner(
-      log,
-      new SessionLogReader(log),
-      new CancelWatch(control),
-      model,
-      settings,
-      new SchedulerMetrics(),
-    );
+    runner = runnerFor(model);
   });
 
   async function events(): Promise<SessionEvent[]> {
@@ -155,16 +156,8 @@ describe('TurnRunner', () => {
   });
 
   it('stops on a cancel from the control channel and writes turn.cancelled with the partial reply', async () => {
-    model = new ScriptedModel(Array.from({ length: 100 }, (_, i) => `w${i} `));
-    model.gapMs = 10;
-    runner = new TurnRunner(
-      log,
-      new SessionLogReader(log),
-      new CancelWatch(control),
-      model,
-      settings,
-      new SchedulerMetrics(),
-    );
+    model = slowModel();
+    runner = runnerFor(model);
     setTimeout(() => void control.publish(sessionId, { type: 'turn.cancel', turnId: 't1' }), 100);
     expect(await runner.run(request('t1', 'long'), 1)).toBe('cancelled');
     const written = await events();
@@ -187,16 +180,8 @@ describe('TurnRunner', () => {
   });
 
   it('writes nothing more once the process abandons its turns at shutdown', async () => {
-    model = new ScriptedModel(Array.from({ length: 100 }, (_, i) => `w${i} `));
-    model.gapMs = 10;
-    runner = new TurnRunner(
-      log,
-      new SessionLogReader(log),
-      new CancelWatch(control),
-      model,
-      settings,
-      new SchedulerMetrics(),
-    );
+    model = slowModel();
+    runner = runnerFor(model);
     const running = runner.run(request('t1', 'long'), 1);
     await new Promise((resolve) => setTimeout(resolve, 100));
     runner.abandonAll();

@@ -2,20 +2,12 @@ import { Logger } from '@nestjs/common';
 import type { ChatSendRequest } from '@litesession/chat-protocol';
 import type { SessionEvent } from '@litesession/rocketmq';
 import { InMemorySessionChannels } from '@litesession/rocketmq/testing';
-import type { TurnSettings } from '../config/scheduler.tokens';
+import { TEST_TURN_SETTINGS as settings } from './turn-settings.fixture';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics';
 import type { TurnOutcome, TurnRunner } from './turn-runner';
 import { TurnService } from './turn.service';
 import { TurnSlots } from './turn-slots';
 
-const settings: TurnSettings = {
-  nodeId: 'sched-1',
-  coalesceMs: 5,
-  turnTimeoutMs: 5_000,
-  historyTimeoutMs: 2_000,
-  finalAttempt: 4,
-  shutdownGraceMs: 100,
-};
 const request: ChatSendRequest = {
   v: 1,
   kind: 'chat.send',
