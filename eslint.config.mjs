@@ -38,12 +38,24 @@ export default [
                 '@nestjs/platform-*',
               ],
             },
-            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
+            {
+              // The browser/Node client SDK: socket.io-client yes, server frameworks no.
+              sourceTag: 'scope:client',
+              onlyDependOnLibsWithTags: ['scope:client'],
+              bannedExternalImports: ['socket.io', '@nestjs/*', 'rocketmq-client-nodejs', 'node:*'],
+            },
+            {
+              sourceTag: 'scope:gateway',
+              onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared', 'scope:client'],
+            },
             {
               sourceTag: 'scope:llm-scheduler',
               onlyDependOnLibsWithTags: ['scope:llm-scheduler', 'scope:shared'],
             },
-            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared'] },
+            {
+              sourceTag: 'scope:tools',
+              onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared', 'scope:client'],
+            },
           ],
         },
       ],

@@ -15,6 +15,7 @@ module.exports = {
     '^@litesession/rocketmq/transport$': path.join(__dirname, 'libs/rocketmq/src/transport.ts'),
     '^@litesession/rocketmq-tools$': path.join(__dirname, 'tools/rocketmq/src/index.ts'),
     '^@litesession/chat-protocol$': path.join(__dirname, 'libs/chat-protocol/src/index.ts'),
+    '^@litesession/client$': path.join(__dirname, 'libs/client/src/index.ts'),
   },
   reporters: ['default', path.join(__dirname, 'tools/test-runner/src/results-reporter.js')],
 };

@@ -1,0 +1,116 @@
+import { TurnViews } from './turn-views';
+import type { ChatEvent } from './types';
+
+let seq = 0;
+const ev = (type: string, turnId: string | undefined, text?: string): ChatEvent => ({
+  sessionId: 's1',
+  seq: seq++,
+  type,
+  ts: 0,
+  ...(turnId === undefined ? {} : { turnId }),
+  ...(text === undefined ? {} : { text }),
+});
+
+function fold(events: ChatEvent[]): TurnViews {
+  const views = new TurnViews();
+  events.forEach((event) => views.apply(event));
+  return views;
+}
+
+describe('TurnViews', () => {
+  it('shows the tokens as they stream, then the completed text', () => {
+    const views = new TurnViews();
+    views.apply(ev('user.message', 'a', 'hello'));
+    expect(views.get('a')).toEqual({
+      turnId: 'a',
+      userText: 'hello',
+      text: '',
+      status: 'queued',
+      restarts: 0,
+    });
+    views.apply(ev('turn.started', 'a'));
+    views.apply(ev('token', 'a', 'Hi'));
+    views.apply(ev('token', 'a', ' there'));
+    expect(views.get('a')).toMatchObject({ status: 'streaming', text: 'Hi there' });
+    views.apply(ev('turn.completed', 'a', 'Hi there!'));
+    expect(views.get('a')).toMatchObject({ status: 'completed', text: 'Hi there!' });
+  });
+
+  it('turn.restarted throws the shown reply away and counts the restart', () => {
+    const views = fold([
+      ev('user.message', 'a', 'q'),
+      ev('turn.started', 'a'),
+      ev('token', 'a', 'first try'),
+      ev('turn.restarted', 'a'),
+      ev('token', 'a', 'second'),
+    ]);
+    expect(views.get('a')).toMatchObject({ text: 'second', status: 'streaming', restarts: 1 });
+  });
+
+  it('a restart after the ending reopens the turn until the ending is written again', () => {
+    const views = fold([
+      ev('user.message', 'a', 'q'),
+      ev('turn.failed', 'a', 'model timed out'),
+      ev('turn.restarted', 'a'),
+    ]);
+    expect(views.get('a')).toEqual({
+      turnId: 'a',
+      userText: 'q',
+      text: '',
+      status: 'streaming',
+      restarts: 1,
+    });
+    views.apply(ev('token', 'a', 'ok'));
+    views.apply(ev('turn.completed', 'a', 'ok'));
+    expect(views.get('a')).toMatchObject({ status: 'completed', text: 'ok', restarts: 1 });
+  });
+
+  it('a restart before the user.message opens the turn, which the message then fills in', () => {
+    const views = fold([ev('turn.restarted', 'a'), ev('user.message', 'a', 'late')]);
+    expect(views.list()).toEqual([
+      { turnId: 'a', userText: 'late', text: '', status: 'streaming', restarts: 1 },
+    ]);
+  });
+
+  it('shows a repeated user.message once and keeps the turn order', () => {
+    const views = fold([
+      ev('user.message', 'a', 'one'),
+      ev('turn.completed', 'a', 'r1'),
+      ev('user.message', 'b', 'two'),
+      ev('user.message', 'a', 'one'),
+    ]);
+    expect(views.list().map((t) => [t.turnId, t.userText, t.status])).toEqual([
+      ['a', 'one', 'completed'],
+      ['b', 'two', 'queued'],
+    ]);
+    expect(views.apply(ev('user.message', 'b', 'two'))).toBeUndefined();
+  });
+
+  it('records failure reasons and partial replies of cancelled turns', () => {
+    const views = fold([
+      ev('user.message', 'a', 'x'),
+      ev('turn.failed', 'a', 'model unavailable'),
+      ev('user.message', 'b', 'y'),
+      ev('turn.started', 'b'),
+      ev('token', 'b', 'par'),
+      ev('turn.cancelled', 'b', 'part'),
+    ]);
+    expect(views.get('a')).toMatchObject({ status: 'failed', error: 'model unavailable' });
+    expect(views.get('b')).toMatchObject({ status: 'cancelled', text: 'part' });
+  });
+
+  it('ignores events without a turn and types it does not know', () => {
+    const views = new TurnViews();
+    expect(views.apply(ev('note', undefined))).toBeUndefined();
+    expect(views.apply(ev('turn.annotated', 'a', 'x'))).toBeUndefined();
+    expect(views.list()).toEqual([]);
+  });
+
+  it('accepted() shows a sent message as queued until its events arrive', () => {
+    const views = new TurnViews();
+    expect(views.accepted('a', 'hello')).toMatchObject({ userText: 'hello', status: 'queued' });
+    expect(views.apply(ev('user.message', 'a', 'hello'))).toMatchObject({ status: 'queued' });
+    expect(views.accepted('a', 'hello')).toBeUndefined();
+    expect(views.list()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,97 @@
+import type { LiteSessionError } from './errors';
+
+/** One event of the session's log, as pushed by the gateway in `chat.event` (docs/protocol.md). */
+export interface ChatEvent {
+  sessionId: string;
+  /** 0, 1, 2, … per session, without gaps. */
+  seq: number;
+  turnId?: string;
+  /** `user.message`, `turn.started`, `token`, `turn.completed`, `turn.failed`, `turn.cancelled`, `turn.restarted`, or a later addition. */
+  type: string;
+  text?: string;
+  /** Milliseconds since the epoch, set by the writer. */
+  ts: number;
+}
+
+/** What the log says about one turn, folded for display. */
+export interface TurnView {
+  turnId: string;
+  /** The text of the turn's `user.message` (empty until it arrives). */
+  userText: string;
+  /** The reply so far: token texts since the last `turn.started`/`turn.restarted`; the ending's text once ended. */
+  text: string;
+  status: 'queued' | 'streaming' | 'completed' | 'failed' | 'cancelled';
+  /** How many `turn.restarted` events the turn had. */
+  restarts: number;
+  /** The reason of a `turn.failed`. */
+  error?: string;
+}
+
+/** Where the client's connection stands. */
+export interface ConnectionState {
+  status: 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+  sessionId?: string;
+  /** The id of the gateway node serving the session. */
+  node?: string;
+  /** The gateway URL of the current (or last) connection attempt. */
+  url?: string;
+  /** The seq of the last event delivered to the app. */
+  lastSeq?: number;
+  /** Reconnect attempts since the client was last connected. */
+  attempt: number;
+}
+
+/** The subset of the Web Storage API the client uses (`localStorage` fits). */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** Acknowledgement callback of a client → server event. */
+export type AckCallback = (answer: unknown) => void;
+
+/** The subset of a socket.io-client `Socket` the client uses; tests pass fakes through `createSocket`. */
+export interface SocketLike {
+  on(event: string, listener: (payload: unknown) => void): unknown;
+  emit(event: string, payload: unknown, ack: AckCallback): unknown;
+  disconnect(): unknown;
+}
+
+/** The handshake `auth` of a new session (`{}`) or of a resume. */
+export interface HandshakeAuth {
+  sessionId?: string;
+  resumeToken?: string;
+  lastSeq?: number;
+}
+
+/** Options of `LiteSessionClient`. */
+export interface LiteSessionClientOptions {
+  /** Gateway URLs, tried round-robin on reconnect. */
+  urls: readonly string[];
+  /** Where the session id, resume token and lastSeq are kept. @default globalThis.localStorage when present, else in memory */
+  storage?: KeyValueStorage;
+  /** The storage key. @default 'litesession' */
+  storageKey?: string;
+  /** Jittered exponential backoff between reconnect attempts. @default { initialDelayMs: 250, maxDelayMs: 5000 } */
+  reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** Opens a socket. @default socket.io-client `io(url, { transports: ['websocket'], auth, reconnection: false, forceNew: true })` */
+  createSocket?: (url: string, auth: HandshakeAuth) => SocketLike;
+  /** How long an acknowledgement may take before the connection is considered broken and replaced. @default 10000 */
+  ackTimeoutMs?: number;
+  /** How long `send()` and `cancel()` keep retrying (across drops and `unavailable`) before rejecting with `timeout`. @default 60000 */
+  requestTimeoutMs?: number;
+  /**
+   * Ask for the session's whole log on this client's first connection (ignoring the stored lastSeq), so
+   * that `turns()` shows the whole conversation after a page reload. @default false
+   */
+  replayHistory?: boolean;
+}
+
+/** Events of `LiteSessionClient`, by name. */
+export interface LiteSessionClientEvents {
+  event: ChatEvent;
+  turn: TurnView;
+  state: ConnectionState;
+  error: LiteSessionError;
+}
