@@ -3,6 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { CHAT_CONTROL_TOPIC, CHAT_REQUESTS_TOPIC } from '@litesession/chat-protocol';
 import { RocketMQModule } from '@litesession/rocketmq';
 import { type GatewayEnv, validateGatewayEnv } from './config/gateway.env';
+import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SessionModule } from './session/session.module';
@@ -22,6 +23,7 @@ import { SessionModule } from './session/session.module';
     MetricsModule,
     SessionModule,
     HealthModule,
+    DemoModule,
   ],
 })
 export class AppModule {}

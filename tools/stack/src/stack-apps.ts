@@ -6,6 +6,9 @@ import type { StackConfig, StackNode } from './stack-config';
 /** The workspace root. */
 export const ROOT = path.resolve(__dirname, '../../..');
 
+/** Where `npm start` builds the demo page (apps/demo); the gateways serve it at `/` (their DEMO_DIR). */
+export const DEMO_DIR = path.join(ROOT, 'dist', 'apps', 'demo');
+
 interface App {
   entry: string;
   tsconfig: string;
@@ -41,6 +44,7 @@ export function nodeSpecs(config: StackConfig, rocketmqEndpoint: string): NodePr
       GATEWAY_NODE_ID: node.id,
       SESSION_SECRET: config.sessionSecret,
       ROCKETMQ_ENDPOINTS: rocketmqEndpoint,
+      DEMO_DIR,
     }),
   );
   const scheduler = spec(SCHEDULER, config.scheduler, config, labelWidth, {

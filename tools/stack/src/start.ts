@@ -19,6 +19,7 @@ import {
   type Role,
   type ToolConfig,
 } from '@litesession/rocketmq-tools';
+import { buildDemoPage } from './demo-page';
 import { type DevBalancer, startDevBalancer } from './dev-balancer';
 import { describeExit, NodeProcess } from './node-process';
 import { requireFreePorts } from './ports';
@@ -95,7 +96,11 @@ async function main(): Promise<number> {
   ]);
   const stack = new RunningStack(rocketmq);
   try {
+    say('building the demo page (apps/demo) while the broker starts');
+    const demoBuild = buildDemoPage(); // esbuild, well under a second; never rejects
     const broker = await startBroker(stack, rocketmq);
+    const demoFailure = await demoBuild;
+    if (demoFailure) say(`the demo page did not build; the stack starts without it:\n${demoFailure}`);
     if (stack.isStopping) return stack.failed ? 1 : 0;
     say('starting the gateway nodes and the scheduler from sources');
     stack.nodes = nodeSpecs(config, proxyEndpoint(rocketmq)).map((spec) => NodeProcess.spawn(spec));
@@ -107,7 +112,7 @@ async function main(): Promise<number> {
       port: config.balancerPort,
       backends: config.gateways.map(({ port }) => `http://${config.host}:${port}`),
     });
-    printSummary(config, rocketmq, broker.version, broker.started, stack.balancer.url);
+    printSummary(config, rocketmq, broker, stack, demoFailure === undefined);
     reportUnexpectedExits(stack);
     await stack.stopRequested;
     return stack.failed ? 1 : 0;
@@ -155,21 +160,27 @@ function reportUnexpectedExits(stack: RunningStack): void {
 function printSummary(
   config: StackConfig,
   rocketmq: ToolConfig,
-  version: string,
-  started: readonly Role[],
-  clientUrl: string,
+  broker: ClusterInfo,
+  stack: RunningStack,
+  demoBuilt: boolean,
 ): void {
+  const clientUrl = stack.balancer?.url ?? '';
   const url = (port: number, route: string) => `http://${config.host}:${port}${route}`;
+  const pids = new Map(stack.nodes.map((node) => [node.name, node.pid]));
   const nodeLines = [...config.gateways, config.scheduler].map(
-    ({ id, port }) => `  ${id.padEnd(12)} ${url(port, '/health/ready').padEnd(36)} ${url(port, '/metrics')}`,
+    ({ id, port }) =>
+      `  ${id.padEnd(12)} pid ${String(pids.get(id) ?? '?').padEnd(8)} ${url(port, '/health/ready').padEnd(36)} ${url(port, '/metrics')}`,
   );
+  const [firstGateway] = config.gateways;
   console.log(`
 LiteSession local stack is up
+  Demo:        ${demoBuilt ? `${clientUrl}/   open it in a browser and chat` : 'not built (see the build error above)'}
   Clients:     ${clientUrl}   Socket.IO with transports: ['websocket'] (round-robin over ${config.gateways.map((g) => g.id).join(', ')})
 ${nodeLines.join('\n')}
-  RocketMQ ${version}: gRPC ${proxyEndpoint(rocketmq)}, NameServer ${namesrvAddress(rocketmq)}; ${
-    started.length > 0
-      ? `started now (${started.join(', ')}), stopped on exit`
+  Kill a node: kill -9 <pid>, e.g. kill -9 ${pids.get(firstGateway?.id ?? '') ?? '<pid>'} (${firstGateway?.id}) while a reply streams: the page moves to another node
+  RocketMQ ${broker.version}: gRPC ${proxyEndpoint(rocketmq)}, NameServer ${namesrvAddress(rocketmq)}; ${
+    broker.started.length > 0
+      ? `started now (${broker.started.join(', ')}), stopped on exit`
       : 'was already running, left running on exit'
   }
   Broker logs: ${path.relative(ROOT, path.join(rocketmq.dir, 'logs')) || rocketmq.dir}

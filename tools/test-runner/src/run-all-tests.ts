@@ -1,7 +1,8 @@
 /**
  * `npm test`: every test of the workspace. Unit tests run while the local RocketMQ cluster starts (if it
- * is not running already); then the integration suites and the e2e suites (real processes) run against it,
- * one project at a time.
+ * is not running already); then the integration suites and the e2e suites (real processes, and the demo
+ * page in headless Chromium, which is installed with apt-get first if missing) run against it, one
+ * project at a time.
  * The cluster is stopped at the end only if this run started it. The last line is Jest's own totals:
  * "N passed, N failed".
  */
@@ -9,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadToolConfig, start, stop, type Role } from '@litesession/rocketmq-tools';
+import { ensureChromium } from './ensure-chromium';
 const { summarize, summaryLine } = require('./summarize.js') as typeof import('./summarize.js');
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -28,12 +30,20 @@ interface Stage {
   name: string;
   args: string[];
   needsBroker: boolean;
+  /** Runs first; must not throw (what it could not do makes a test fail instead). */
+  prepare?: () => Promise<void>;
 }
 
 const STAGES: Stage[] = [
   { name: 'unit', args: ['run-many', '-t', 'test', '--parallel=2'], needsBroker: false },
   { name: 'integration', args: ['run-many', '-t', 'integration', '--parallel=1'], needsBroker: true },
-  { name: 'e2e', args: ['run-many', '-t', 'e2e', '--parallel=1'], needsBroker: true },
+  {
+    name: 'e2e',
+    args: ['run-many', '-t', 'e2e', '--parallel=1'],
+    needsBroker: true,
+    // The browser test drives Debian's Chromium; installed here on a fresh machine (about 25 s).
+    prepare: () => ensureChromium(path.join(ROOT, 'test-results', 'browser')),
+  },
 ];
 
 async function main(): Promise<number> {
@@ -61,6 +71,7 @@ async function main(): Promise<number> {
           continue;
         }
       }
+      await stage.prepare?.();
       stageFailures += await runStage(stage);
     }
   } finally {

@@ -49,6 +49,11 @@ export class GatewayEnv {
   @Max(60_000)
   DRAIN_GRACE_MS = 500;
 
+  /** Folder of the built demo page (`nx run demo:build`), served at `/`; relative to the working directory. */
+  @IsString()
+  @MinLength(1, { message: 'DEMO_DIR must be a folder path (or unset for dist/apps/demo)' })
+  DEMO_DIR = 'dist/apps/demo';
+
   /** Shown to clients in the `session` event. */
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, {
