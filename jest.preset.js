@@ -16,6 +16,7 @@ module.exports = {
     '^@litesession/rocketmq-tools$': path.join(__dirname, 'tools/rocketmq/src/index.ts'),
     '^@litesession/chat-protocol$': path.join(__dirname, 'libs/chat-protocol/src/index.ts'),
     '^@litesession/client$': path.join(__dirname, 'libs/client/src/index.ts'),
+    '^@litesession/stack-tools$': path.join(__dirname, 'tools/stack/src/index.ts'),
   },
   reporters: ['default', path.join(__dirname, 'tools/test-runner/src/results-reporter.js')],
 };

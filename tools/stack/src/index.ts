@@ -1,0 +1,4 @@
+// For other tools (tools/chaos): run app nodes the way `npm start` does.
+export { NodeProcess, type NodeProcessSpec, NodeProcessError } from './node-process';
+export { nodeSpecs, ROOT } from './stack-apps';
+export type { StackConfig, StackNode } from './stack-config';
