@@ -10,7 +10,7 @@ import { ConversationView } from './conversation-view';
 import { byTestId } from './dom';
 import { renderStatus } from './status-pill';
 
-/** How long "Simulate disconnect" keeps the page offline. */
+/** How long the "Simulate disconnect" button stays disabled after a drop. */
 const SIMULATED_OUTAGE_MS = 1500;
 const STORAGE_KEY = 'litesession-demo';
 
@@ -81,17 +81,14 @@ export class ChatApp {
   }
 
   /**
-   * Drops the connection, stays offline for a moment, then connects again: the client resumes the stored
-   * session after the last event it has, on whichever gateway answers.
+   * Drops the connection the way a flaky network would; the client library resumes the session by itself
+   * (next gateway, after its backoff), and a message still waiting for its acknowledgement is sent again.
    */
   simulateDisconnect(): void {
     this.disconnectButton.disabled = true;
-    this.client.close();
-    this.toast(`Connection dropped on purpose. Reconnecting in ${SIMULATED_OUTAGE_MS / 1000} s…`);
-    setTimeout(() => {
-      this.disconnectButton.disabled = false;
-      this.start();
-    }, SIMULATED_OUTAGE_MS);
+    this.client.dropConnection();
+    this.toast('Connection dropped on purpose. The client reconnects by itself…');
+    setTimeout(() => (this.disconnectButton.disabled = false), SIMULATED_OUTAGE_MS);
   }
 
   private newChat(): void {

@@ -135,6 +135,25 @@ describe('LiteSessionClient connection', () => {
     expect(states.filter((s) => s.status === 'connected')).toHaveLength(4);
   });
 
+  it('dropConnection() drops the socket like a network failure and resumes on the next URL by itself', async () => {
+    const { gateway, client, events } = setup();
+    const connected = client.connect();
+    gateway.last.accept('s1', 'node-a');
+    await connected;
+    gateway.last.event(0, 'user.message', { turnId: 'a', text: 'hi' });
+    const dropped = gateway.last;
+    client.dropConnection();
+    expect(dropped.disconnected).toBe(true);
+    expect(client.state).toMatchObject({ status: 'reconnecting', url: 'http://b' });
+    jest.advanceTimersByTime(DELAY_MS);
+    expect(gateway.last).not.toBe(dropped);
+    expect(gateway.last.auth).toEqual({ sessionId: 's1', resumeToken: 'token-s1', lastSeq: 0 });
+    gateway.last.accept('s1', 'node-b');
+    gateway.last.event(1, 'turn.started', { turnId: 'a' });
+    expect(client.state).toMatchObject({ status: 'connected', node: 'node-b' });
+    expect(events.map((e) => e.seq)).toEqual([0, 1]);
+  });
+
   it('omits lastSeq when resuming before the first event', async () => {
     const { gateway, client } = setup();
     const connected = client.connect();

@@ -143,6 +143,14 @@ export class LiteSessionClient extends TypedEmitter<LiteSessionClientEvents> {
     return this.views.list().map((turn) => ({ ...turn }));
   }
 
+  /**
+   * Drops the connection as a network failure would: the client resumes by itself (next URL, after the
+   * backoff), and unacknowledged requests are sent again. For "simulate a drop" controls and tests.
+   */
+  dropConnection(): void {
+    if (this.connection.status === 'connected' || this.connection.status === 'connecting') this.reconnect();
+  }
+
   /** Disconnects and stops reconnecting; the stored session stays, so a later connect() resumes it. */
   close(): void {
     this.stop(new LiteSessionError('closed', 'The client was closed'));
