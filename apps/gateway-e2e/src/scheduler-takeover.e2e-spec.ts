@@ -20,7 +20,8 @@ describe('scheduler crash mid-turn', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([gateway?.stop(), ...(schedulers ?? []).map((s) => s.stop('SIGKILL'))]);
+    // SIGTERM, not SIGKILL: a killed idle consumer can hold the next suite's first request (docs/rocketmq.md).
+    await Promise.all([gateway?.stop(), ...(schedulers ?? []).map((s) => s.stop())]);
   });
 
   it('SIGKILL of the scheduler running a turn: another one restarts it and it completes', async () => {

@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './free-port';
 
 export const ROOT = path.resolve(__dirname, '../../../..');
+/** Every node's whole output is kept here (git-ignored), for looking into a failed run. */
+const LOG_DIR = path.join(ROOT, 'test-results', 'e2e-logs');
 
 export interface AppProcessSpec {
   /** e.g. `gateway`, `llm-scheduler` (apps/<app>/src/main.ts, run from sources). */
@@ -25,8 +28,15 @@ export class AppProcess {
     readonly port: number,
   ) {
     this.url = `http://127.0.0.1:${port}`;
-    child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
+    mkdirSync(LOG_DIR, { recursive: true });
+    const file = createWriteStream(path.join(LOG_DIR, `${spec.name.replace(/\W+/g, '-')}-${child.pid}.log`));
+    const keep = (chunk: Buffer) => {
+      this.output.push(chunk.toString());
+      file.write(chunk);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    child.on('close', () => file.end());
     // 'close', not 'exit': the output is complete only once the pipes are drained.
     this.closed = new Promise((resolve) => child.on('close', () => resolve()));
   }

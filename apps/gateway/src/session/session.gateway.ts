@@ -108,6 +108,8 @@ export class SessionGateway
         sessionId,
         {
           fromSeq: 0,
+          // A resuming client had events up to lastSeq: the log holds them, so they must arrive.
+          ...(fromSeq > 0 ? { knownSeq: fromSeq - 1 } : {}),
           onRevoked: () =>
             this.refuse(socket, 'session_moved', 'The session is now served by another connection'),
         },

@@ -21,6 +21,11 @@ export interface SubscribeOptions {
   onUndecodable?: (seq: number, error: SessionEventDecodeError) => void;
   /** Called when the log jumps past the next expected `seq` (e.g. the session's log expired and restarted). */
   onGap?: (expectedSeq: number, receivedSeq: number) => void;
+  /**
+   * The log is known to hold events up to this seq (e.g. a resuming client already had them). Until they
+   * have arrived, a quiet subscription is re-synced every `stallRecoveryMs`, not only once.
+   */
+  knownSeq?: number;
 }
 
 export interface SessionSubscription {

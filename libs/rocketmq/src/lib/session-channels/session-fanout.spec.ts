@@ -271,6 +271,21 @@ describe('SessionFanout', () => {
       expect(fanout.takeStall(12_500, quietMs)).toBe(true);
     });
 
+    it('keeps reporting every quietMs while events the subscriber knows exist have not arrived', () => {
+      const fanout = new SessionFanout('s1', 0, logger);
+      fanout.add(recorder(0, { knownSeq: 1 }).entry);
+      expect(fanout.takeStall(11_000, quietMs)).toBe(true);
+      expect(fanout.takeStall(11_500, quietMs)).toBe(false);
+      expect(fanout.takeStall(12_000, quietMs)).toBe(true);
+
+      jest.setSystemTime(12_100);
+      fanout.deliver(0, 'msg', eventAt(0));
+      fanout.deliver(1, 'msg', eventAt(1));
+
+      expect(fanout.takeStall(13_100, quietMs)).toBe(true); // one more quiet spell, as for any session
+      expect(fanout.takeStall(20_000, quietMs)).toBe(false); // caught up: no more
+    });
+
     it('reports an idle session once per quiet spell, and again only after a delivery', () => {
       const fanout = new SessionFanout('s1', 0, logger);
       expect(fanout.takeStall(11_000, quietMs)).toBe(true);

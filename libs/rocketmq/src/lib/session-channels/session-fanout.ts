@@ -29,6 +29,7 @@ export class SessionFanout {
   private lastActivityAt = Date.now();
   /** Whether a quiet spell should still trigger one stall recovery (see RocketMQSessionChannels). */
   private recoveryArmed = true;
+  private lastRecoveryAt = 0;
 
   constructor(
     readonly sessionId: string,
@@ -76,11 +77,25 @@ export class SessionFanout {
     this.recoveryArmed = true;
   }
 
-  /** True once per quiet spell: nothing arrived for `quietMs` since the last delivery or (re)positioning. */
+  /**
+   * True once per quiet spell: nothing arrived for `quietMs` since the last delivery or (re)positioning.
+   * While a listener still waits for events its subscriber knows exist (`SubscribeOptions.knownSeq`),
+   * true again every `quietMs`: those events are stuck, not absent.
+   */
   takeStall(now: number, quietMs: number): boolean {
-    if (!this.recoveryArmed || now - this.lastActivityAt < quietMs) return false;
+    if (now - this.lastActivityAt < quietMs) return false;
+    const overdue = this.next <= this.knownSeq() && now - this.lastRecoveryAt >= quietMs;
+    if (!this.recoveryArmed && !overdue) return false;
     this.recoveryArmed = false;
+    this.lastRecoveryAt = now;
     return true;
+  }
+
+  /** The highest seq a listener's subscriber said the log already holds (-1: none said). */
+  private knownSeq(): number {
+    let known = -1;
+    for (const entry of this.entries) known = Math.max(known, entry.options.knownSeq ?? -1);
+    return known;
   }
 
   /** Hands one stored message to every listener that still needs it. Never throws. */
