@@ -53,6 +53,11 @@ export default [
               onlyDependOnLibsWithTags: ['scope:llm-scheduler', 'scope:shared'],
             },
             {
+              // End-to-end suites drive the apps from outside, with the tools that run them.
+              sourceTag: 'scope:e2e',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:client', 'scope:tools'],
+            },
+            {
               sourceTag: 'scope:tools',
               onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared', 'scope:client'],
             },

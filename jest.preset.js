@@ -17,6 +17,7 @@ module.exports = {
     '^@litesession/chat-protocol$': path.join(__dirname, 'libs/chat-protocol/src/index.ts'),
     '^@litesession/client$': path.join(__dirname, 'libs/client/src/index.ts'),
     '^@litesession/stack-tools$': path.join(__dirname, 'tools/stack/src/index.ts'),
+    '^@litesession/test-runner$': path.join(__dirname, 'tools/test-runner/src/index.ts'),
   },
   reporters: ['default', path.join(__dirname, 'tools/test-runner/src/results-reporter.js')],
 };

@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import {
   loadToolConfig,
   proxyEndpoint,
   start as startBroker,
   stop as stopBroker,
 } from '@litesession/rocketmq-tools';
-import { NodeProcess, type NodeProcessSpec, nodeSpecs, type StackNode } from '@litesession/stack-tools';
+import {
+  freePort,
+  NodeProcess,
+  type NodeProcessSpec,
+  nodeSpecs,
+  type StackNode,
+} from '@litesession/stack-tools';
 import { auditSession, readLog, type SessionAudit } from './log-audit';
 import { formatLine, isClean, type PhaseReport, summarize } from './drill-report';
 import { SessionDriver } from './session-driver';
@@ -98,7 +103,7 @@ interface Nodes {
 
 async function startNodes(rocketmqEndpoint: string): Promise<Nodes> {
   const sessionSecret = randomBytes(24).toString('hex');
-  const node = async (id: string): Promise<StackNode> => ({ id, port: await freePort() });
+  const node = async (id: string): Promise<StackNode> => ({ id, port: await freePort(HOST) });
   const [g1, g2, s1, s2] = await Promise.all([
     node('chaos-g1'),
     node('chaos-g2'),
@@ -128,15 +133,4 @@ function countTurns(drivers: readonly SessionDriver[]): number {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

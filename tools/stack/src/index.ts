@@ -2,3 +2,4 @@
 export { NodeProcess, type NodeProcessSpec, NodeProcessError } from './node-process';
 export { nodeSpecs, ROOT } from './stack-apps';
 export type { StackConfig, StackNode } from './stack-config';
+export { freePort } from './ports';

@@ -1,5 +1,17 @@
 import net from 'node:net';
 
+/** A loopback port that was free a moment ago (the OS picks it). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
 /** True when this process could bind host:port right now. */
 export function canBind(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {

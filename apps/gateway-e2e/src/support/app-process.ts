@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { freePort } from './free-port';
+import { freePort } from '@litesession/stack-tools';
 
 export const ROOT = path.resolve(__dirname, '../../../..');
 /** Every node's whole output is kept here (git-ignored), for looking into a failed run. */

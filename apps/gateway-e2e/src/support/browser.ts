@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { findChromium } from '@litesession/test-runner';
 import type { ChatEvent } from './chat-client';
 import { ROOT } from './app-process';
 
@@ -26,30 +27,15 @@ const CHROMIUM_ARGS = [
  */
 export function chromiumExecutable(): string {
   const fromEnv = process.env['CHROMIUM_PATH'];
-  if (fromEnv) {
-    if (existsSync(fromEnv)) return fromEnv;
+  if (fromEnv && !existsSync(fromEnv)) {
     throw new Error(`CHROMIUM_PATH is set to ${fromEnv}, which does not exist`);
   }
-  const found = onPath('chromium') ?? onPath('chromium-browser');
+  const found = findChromium();
   if (found) return found;
   throw new Error(
     'Chromium is not installed, so the browser test cannot run. Install it with `apt-get install -y chromium` ' +
       '(npm test tries that itself when it runs as root), or set CHROMIUM_PATH to a Chromium executable.',
   );
-}
-
-/** The executable `name` in a folder of PATH, like `which`. */
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter).filter(Boolean)) {
-    const file = path.join(dir, name);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 /** Builds the demo page (apps/demo/build.ts) into `tmp/<name>` and returns that folder. */

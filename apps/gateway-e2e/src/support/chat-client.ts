@@ -1,20 +1,14 @@
 import type { Socket } from 'socket.io-client';
+import type { ChatEvent } from '@litesession/client';
 import { eventually } from '@litesession/rocketmq/testing';
+
+export type { ChatEvent };
 import type { GatewayProcess } from './gateway-process';
 
 export interface SessionInfo {
   sessionId: string;
   resumeToken: string;
   node: string;
-}
-
-export interface ChatEvent {
-  sessionId: string;
-  seq: number;
-  turnId?: string;
-  type: string;
-  text?: string;
-  ts: number;
 }
 
 export interface Ack {
