@@ -22,7 +22,10 @@ export class SessionLogReader {
     const events: SessionEvent[] = [];
     let finish: (() => void) | undefined;
     const done = new Promise<void>((resolve) => (finish = resolve));
-    const subscription = await this.channels.subscribe(sessionId, { fromSeq: 0 }, (event) => {
+    // The marker is written, so events are owed until it arrives: keep re-syncing a quiet subscription
+    // (seen in the long chaos drill: one resync was not enough and a read of 960 events timed out).
+    const owed = { fromSeq: 0, knownSeq: Number.POSITIVE_INFINITY };
+    const subscription = await this.channels.subscribe(sessionId, owed, (event) => {
       if (finish === undefined) return;
       events.push(event);
       if (isLast(event)) {

@@ -23,7 +23,8 @@ export interface SubscribeOptions {
   onGap?: (expectedSeq: number, receivedSeq: number) => void;
   /**
    * The log is known to hold events up to this seq (e.g. a resuming client already had them). Until they
-   * have arrived, a quiet subscription is re-synced every `stallRecoveryMs`, not only once.
+   * have arrived, a quiet subscription is re-synced every `stallRecoveryMs`, not only once. Infinity: events
+   * are owed but their seq is unknown (e.g. waiting for a marker just written).
    */
   knownSeq?: number;
 }

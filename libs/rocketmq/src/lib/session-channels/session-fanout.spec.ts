@@ -286,6 +286,19 @@ describe('SessionFanout', () => {
       expect(fanout.takeStall(20_000, quietMs)).toBe(false); // caught up: no more
     });
 
+    it('with knownSeq Infinity (events owed, seq unknown) keeps reporting every quietMs', () => {
+      const fanout = new SessionFanout('s1', 0, logger);
+      fanout.add(recorder(0, { knownSeq: Number.POSITIVE_INFINITY }).entry);
+      jest.setSystemTime(10_500);
+      fanout.deliver(0, 'msg', eventAt(0));
+      expect([11_500, 12_000, 12_500, 13_500].map((t) => fanout.takeStall(t, quietMs))).toEqual([
+        true,
+        false,
+        true,
+        true,
+      ]);
+    });
+
     it('reports an idle session once per quiet spell, and again only after a delivery', () => {
       const fanout = new SessionFanout('s1', 0, logger);
       expect(fanout.takeStall(11_000, quietMs)).toBe(true);
