@@ -2,14 +2,12 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { CHAT_CONTROL_TOPIC } from '@litesession/chat-protocol';
 import { RocketMQModule } from '@litesession/rocketmq';
+import { SCHEDULER_HISTORY_GROUP } from './config/consumer-groups';
 import { type SchedulerEnv, validateSchedulerEnv } from './config/scheduler.env';
 import { TURN_SETTINGS, type TurnSettings } from './config/scheduler.tokens';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { TurnsModule } from './turns/turns.module';
-
-/** Lite group the scheduler reads whole session logs with (tools/rocketmq provisions it). */
-export const SCHEDULER_HISTORY_GROUP = 'llm-scheduler-history';
 
 @Module({
   imports: [

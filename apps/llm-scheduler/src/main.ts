@@ -5,11 +5,9 @@ import { NestFactory } from '@nestjs/core';
 import { RESOLVED_ROCKETMQ_OPTIONS, type ResolvedRocketMQOptions } from '@litesession/rocketmq';
 import { RocketMQServer } from '@litesession/rocketmq/transport';
 import { AppModule } from './app.module';
+import { SCHEDULER_GROUP } from './config/consumer-groups';
 import type { SchedulerEnv } from './config/scheduler.env';
 import { TransportState } from './health/transport-state';
-
-/** FIFO consumer group of `chat-requests` (tools/rocketmq provisions it: orderly, 3 retries). */
-const SCHEDULER_GROUP = 'llm-scheduler';
 
 /** A hybrid Nest app: RocketMQ requests in (custom transport), health and metrics over HTTP. */
 async function bootstrap(): Promise<void> {

@@ -9,7 +9,7 @@ import { CancelWatch } from './cancel-watch';
 import { SessionLogReader } from './session-log-reader';
 import { TokenCoalescer } from './token-coalescer';
 
-export type TurnOutcome = 'completed' | 'failed' | 'cancelled' | 'duplicate' | 'abandoned';
+export type TurnOutcome = 'completed' | 'failed' | 'cancelled' | 'duplicate';
 
 /** Thrown when the process stopped a turn for shutdown: nothing more is written, the broker redelivers it. */
 export class TurnAbandonedError extends Error {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { CHAT_CONTROL_TOPIC } from '@litesession/chat-protocol';
 import { provideSessionChannels } from '@litesession/rocketmq';
+import { SCHEDULER_CONTROL_GROUP } from '../config/consumer-groups';
 import type { SchedulerEnv } from '../config/scheduler.env';
 import { LlmModule } from '../llm/llm.module';
 import { CancelWatch, CONTROL_CHANNELS } from './cancel-watch';
@@ -10,9 +11,6 @@ import { SessionLogReader } from './session-log-reader';
 import { TurnRunner } from './turn-runner';
 import { TurnService } from './turn.service';
 import { TurnSlots } from './turn-slots';
-
-/** Lite group the scheduler watches running turns' control channels with (tools/rocketmq provisions it). */
-export const SCHEDULER_CONTROL_GROUP = 'llm-scheduler-control';
 
 @Module({
   imports: [LlmModule],
