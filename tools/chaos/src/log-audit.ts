@@ -14,18 +14,28 @@ export interface SessionAudit {
 }
 
 const QUIET_MS = 2_000;
+const CATCH_UP_MS = 60_000;
 
-/** Reads a session's whole log through a fresh client (from seq 0), on the same stored session. */
+/**
+ * Reads a session's whole log through a fresh client (from seq 0), on the same stored session: at least up
+ * to the highest seq the session's own client got (the log holds it; a stalled read must not look like a
+ * shorter log), then until it has been quiet for a moment.
+ */
 export async function readLog(record: SessionRecord, urls: string[]): Promise<ChatEvent[]> {
   const reader = new LiteSessionClient({ urls, storage: record.storage, replayHistory: true });
   const events: ChatEvent[] = [];
+  const owed = Math.max(-1, ...record.received.map((event) => event.seq));
   let last = Date.now();
   reader.on('event', (event) => {
     events.push(event);
     last = Date.now();
   });
   await reader.connect();
-  while (Date.now() - last < QUIET_MS) await new Promise((resolve) => setTimeout(resolve, 200));
+  const deadline = Date.now() + CATCH_UP_MS;
+  const caughtUp = () => (events.at(-1)?.seq ?? -1) >= owed || Date.now() > deadline;
+  while (!caughtUp() || Date.now() - last < QUIET_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   reader.close();
   return events;
 }
