@@ -15,6 +15,8 @@ export interface NodeProcessSpec {
   stopGraceMs: number;
   /** Width of the name column, to line up several nodes' output. */
   labelWidth?: number;
+  /** False: keep the output only for error messages (lastLines), do not print it. Default true. */
+  relayOutput?: boolean;
 }
 
 export interface Exit {
@@ -41,8 +43,9 @@ export class NodeProcess {
     private readonly child: ChildProcess,
   ) {
     const label = `${spec.name.padEnd(spec.labelWidth ?? spec.name.length)} | `;
-    this.relay(child.stdout, (line) => process.stdout.write(`${label}${line}\n`));
-    this.relay(child.stderr, (line) => process.stderr.write(`${label}${line}\n`));
+    const print = spec.relayOutput ?? true;
+    this.relay(child.stdout, (line) => print && process.stdout.write(`${label}${line}\n`));
+    this.relay(child.stderr, (line) => print && process.stderr.write(`${label}${line}\n`));
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => resolve((this.exit = { code, signal })));
       child.once('error', (error) => {

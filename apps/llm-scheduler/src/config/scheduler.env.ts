@@ -77,11 +77,14 @@ export class SchedulerEnv {
   @MinLength(1, { message: 'LLM_MODEL is required with LLM_PROVIDER=openai' })
   LLM_MODEL?: string;
 
-  /** Turns this process runs at once; further requests stay queued in RocketMQ. */
+  /**
+   * Turns this process runs at once; further requests stay queued in RocketMQ. Each running turn holds one
+   * lite subscription (its cancel watch), so the cap is the group's lite subscription quota per client.
+   */
   @int(8)
   @IsInt()
   @Min(1)
-  @Max(1000)
+  @Max(20_000)
   MAX_CONCURRENT_TURNS = 8;
 
   /** Tokens arriving within this many ms are written as one `token` event. */

@@ -1,0 +1,37 @@
+import type { PathName } from '../results';
+
+/** How a path is started for one scenario. */
+export interface PathOptions {
+  /** Gateway nodes; clients are given their URLs in this order and fail over to the next. */
+  gateways: number;
+  /** Per session, the simulated model's rate. */
+  tokensPerSecond: number;
+  /** Tokens per reply: long enough that a session streams for the whole scenario. */
+  replyTokens: number;
+  /** Sessions the path must be able to run at once (scheduler slots). */
+  maxSessions: number;
+}
+
+/** One started path: its gateways, the processes whose CPU is measured, and a way to kill a gateway. */
+export interface RunningPath {
+  readonly name: PathName;
+  /** Base URLs (`http://127.0.0.1:port`) of the gateway nodes, in PathOptions order. */
+  readonly gatewayUrls: string[];
+  /** The pid of gateway `index`. */
+  gatewayPid(index: number): number;
+  /** Everything else of the path whose CPU counts per token (broker JVMs, scheduler, Redis, generator). */
+  infraPids(): number[];
+  /** SIGKILL gateway `index` and wait until it is gone. */
+  killGateway(index: number): Promise<void>;
+  /** LiteSession: the gateway's Prometheus page (it times each LiteTopic subscribe). */
+  gatewayMetricsUrl?(index: number): string;
+  /** LiteSession: resolves once the scheduler runs no turn (after the clients cancelled theirs), or on timeout. */
+  waitIdle?(timeoutMs: number): Promise<void>;
+  /** Stops everything this path started, by pid. */
+  stop(): Promise<void>;
+}
+
+export interface BenchPath {
+  readonly name: PathName;
+  start(options: PathOptions): Promise<RunningPath>;
+}

@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import {
+  loadToolConfig,
+  proxyEndpoint,
+  start as startBroker,
+  status as brokerStatus,
+  reset as resetBroker,
+  stop as stopBroker,
+  type ToolConfig,
+} from '@litesession/rocketmq-tools';
+import path from 'node:path';
+import { freePort, type NodeProcess, ROOT } from '@litesession/stack-tools';
+import type { BenchPath, PathOptions, RunningPath } from './bench-path';
+import { scrape } from '../measure/prometheus-text';
+import { HOST, killNode, pidOf, spawnNode } from './spawn-node';
+
+/** The local RocketMQ cluster, started once per bench run (and stopped after it if this run started it). */
+export interface BrokerHandle {
+  endpoint: string;
+  version: string;
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The bench's own cluster, apart from the one `npm start` and the tests use: a run leaves turns behind
+ * (sessions whose gateway it killed), and their requests would come back to the next run's scheduler.
+ * So it starts from an empty store each time, on its own ports; `BENCH_ROCKETMQ_*` move them.
+ */
+export function benchBrokerConfig(env: NodeJS.ProcessEnv = process.env): ToolConfig {
+  return loadToolConfig({
+    ...env,
+    ROCKETMQ_DIR: env['BENCH_ROCKETMQ_DIR'] || path.join(ROOT, '.rocketmq-bench'),
+    ROCKETMQ_NAMESRV_PORT: env['BENCH_ROCKETMQ_NAMESRV_PORT'] || '29876',
+    ROCKETMQ_BROKER_PORT: env['BENCH_ROCKETMQ_BROKER_PORT'] || '30911',
+    ROCKETMQ_PROXY_PORT: env['BENCH_ROCKETMQ_PROXY_PORT'] || '28081',
+    ROCKETMQ_PROXY_REMOTING_PORT: env['BENCH_ROCKETMQ_PROXY_REMOTING_PORT'] || '28080',
+  });
+}
+
+export async function startRocketMQ(): Promise<BrokerHandle> {
+  const config = benchBrokerConfig();
+  await resetBroker(config);
+  const broker = await startBroker(config);
+  return {
+    endpoint: proxyEndpoint(config),
+    version: broker.version,
+    pids: await pidsOf(config),
+    stop: () => stopBroker(config),
+  };
+}
+
+/**
+ * The system under test: `options.gateways` gateway nodes and one scheduler with the simulated model on
+ * the given broker, all from sources with their production defaults (token coalescing included) except
+ * the model's pace and the turn slots.
+ */
+export function litesessionPath(broker: BrokerHandle): BenchPath {
+  return {
+    name: 'litesession',
+    start: (options) => startNodes(broker, options),
+  };
+}
+
+async function startNodes(broker: BrokerHandle, options: PathOptions): Promise<RunningPath> {
+  const endpoint = broker.endpoint;
+  const children: NodeProcess[] = [];
+  try {
+    const schedulerPort = await freePort(HOST);
+    children.push(
+      await spawnNode({
+        name: 'scheduler',
+        entry: 'apps/llm-scheduler/src/main.ts',
+        tsconfig: 'apps/llm-scheduler/tsconfig.app.json',
+        port: schedulerPort,
+        env: {
+          SCHEDULER_NODE_ID: 'bench-scheduler',
+          ROCKETMQ_ENDPOINTS: endpoint,
+          LLM_PROVIDER: 'simulated',
+          SIM_TOKENS_PER_SECOND: String(options.tokensPerSecond),
+          SIM_REPLY_TOKENS: String(options.replyTokens),
+          MAX_CONCURRENT_TURNS: String(options.maxSessions),
+          // The bench stops it with turns still running; they need not be handed over.
+          SHUTDOWN_GRACE_MS: '0',
+        },
+        stopGraceMs: 30_000,
+      }),
+    );
+    // Requests an earlier run left unacknowledged come back to this scheduler first; let them end before
+    // the scenario measures anything.
+    await waitUntilNoTurnRuns(`http://${HOST}:${schedulerPort}/metrics`, 120_000, 3);
+    const sessionSecret = randomBytes(24).toString('hex');
+    const gateways: Array<{ child: NodeProcess; url: string }> = [];
+    for (let i = 0; i < options.gateways; i += 1) {
+      const port = await freePort(HOST);
+      const child = await spawnNode({
+        name: `gateway-${i + 1}`,
+        entry: 'apps/gateway/src/main.ts',
+        tsconfig: 'apps/gateway/tsconfig.app.json',
+        port,
+        env: {
+          GATEWAY_NODE_ID: `bench-gateway-${i + 1}`,
+          SESSION_SECRET: sessionSecret,
+          ROCKETMQ_ENDPOINTS: endpoint,
+          DRAIN_GRACE_MS: '0',
+        },
+        stopGraceMs: 20_000,
+      });
+      children.push(child);
+      gateways.push({ child, url: `http://${HOST}:${port}` });
+    }
+    return {
+      name: 'litesession',
+      gatewayUrls: gateways.map((g) => g.url),
+      gatewayPid: (index) => pidOf(gateways[index]!.child),
+      infraPids: () => [pidOf(children[0]!), ...broker.pids],
+      killGateway: (index) => killNode(gateways[index]!.child),
+      gatewayMetricsUrl: (index) => `${gateways[index]!.url}/metrics`,
+      waitIdle: (timeoutMs) => waitUntilNoTurnRuns(`http://${HOST}:${schedulerPort}/metrics`, timeoutMs),
+      stop: async () => {
+        await Promise.all(children.map((child) => child.stop()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(children.map((child) => child.stop()));
+    throw error;
+  }
+}
+
+/**
+ * Stopping the scheduler with turns running would leave their requests unacknowledged, and RocketMQ would
+ * hand them to the next scenario's scheduler: wait until the cancelled turns have ended.
+ */
+async function waitUntilNoTurnRuns(metricsUrl: string, timeoutMs: number, idlePolls = 1): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let idle = 0;
+  while (Date.now() < deadline) {
+    const samples = await scrape(metricsUrl).catch(() => []);
+    const running = samples.find((s) => s.name === 'litesession_scheduler_turns_running');
+    idle = running?.value === 0 ? idle + 1 : 0;
+    if (idle >= idlePolls) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function pidsOf(config: ToolConfig): Promise<number[]> {
+  const { roles } = await brokerStatus(config);
+  return roles.flatMap((role) => (role.pid === undefined ? [] : [role.pid]));
+}

@@ -1,0 +1,120 @@
+// What one `npm run bench` measured: written as results.json, rendered by report/.
+
+/** The three ways of streaming a session's tokens to its Socket.IO client that the benchmark compares. */
+export type PathName = 'litesession' | 'direct' | 'redis';
+
+export const PATH_LABELS: Record<PathName, string> = {
+  litesession: 'LiteSession (RocketMQ LiteTopic)',
+  direct: 'Direct (in-process emit, no broker)',
+  redis: 'Redis Streams (XADD/XREAD)',
+};
+
+/** Milliseconds. */
+export interface LatencySummary {
+  count: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/** One step of the load ladder: `sessions` sessions streaming at `tokensPerSecond` each, through one gateway. */
+export interface LadderStep {
+  path: PathName;
+  sessions: number;
+  /** Offered per session. */
+  tokensPerSecond: number;
+  windowSeconds: number;
+  /** sessions × tokensPerSecond × windowSeconds. */
+  offeredTokens: number;
+  /** Tokens in events published inside the window that reached their client. */
+  deliveredTokens: number;
+  deliveredEvents: number;
+  /** Per token event: writer's timestamp → client receipt. */
+  latency: LatencySummary;
+  tokensPerSecondPerGateway: number;
+  /** Gateway process CPU (user + system) over the window ÷ delivered tokens. */
+  gatewayCpuMicrosPerToken: number;
+  /** The rest of the path (broker JVMs + scheduler, or Redis + generator) ÷ delivered tokens. */
+  infraCpuMicrosPerToken: number;
+  /** Gateway resident memory at the end of the window. */
+  gatewayRssBytes: number;
+  lost: number;
+  duplicated: number;
+  reordered: number;
+  /** Sessions that could not be opened or started. */
+  failedSessions: number;
+  passed: boolean;
+  /** Why the step failed the pass rule; empty when it passed. */
+  failures: string[];
+}
+
+/** Idle sessions connected (and, for LiteSession, subscribed) to one gateway, ramped up step by step. */
+export interface CapacityResult {
+  path: PathName;
+  target: number;
+  /** Sessions open at the top of the ramp. */
+  reached: number;
+  samples: Array<{ sessions: number; gatewayRssBytes: number }>;
+  /** Slope of a least-squares fit of gateway RSS against open sessions. */
+  bytesPerSession: number;
+  /** Sessions opened per second during the ramp. */
+  openRatePerSecond: number;
+  /** LiteSession: time to subscribe the session's LiteTopic for the sessions opened in the last ramp step. */
+  subscribe?: LatencySummary;
+  errors: number;
+}
+
+/** The serving gateway SIGKILLed while its sessions stream; clients reconnect to the other node. */
+export interface ResumeResult {
+  path: PathName;
+  sessions: number;
+  tokensPerSecond: number;
+  /** False for the direct path: its stream dies with the process. */
+  supported: boolean;
+  /** Sessions that reconnected and got their first missed event. */
+  resumed: number;
+  /** Per resumed session: reconnect (handshake answered) → first missed event, ms. */
+  resumeMs: number[];
+  resume: LatencySummary;
+  /** Per session: connection lost → handshake answered on the other node, ms (client backoff included). */
+  reconnect: LatencySummary;
+  lost: number;
+  duplicated: number;
+  note?: string;
+}
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  os: string;
+  node: string;
+}
+
+export interface BenchSettings {
+  /** Sessions per ladder step. */
+  ladder: number[];
+  tokensPerSecond: number;
+  warmupSeconds: number;
+  windowSeconds: number;
+  passRule: string;
+  capacitySessions: number;
+  resumeSessions: number;
+  paths: PathName[];
+}
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  /** The command line that produced these results. */
+  command: string;
+  machine: MachineInfo;
+  /** Package and server versions, e.g. `rocketmq: 5.5.0`, `redis-server: 7.0.15`. */
+  versions: Record<string, string>;
+  settings: BenchSettings;
+  ladder: LadderStep[];
+  capacity: CapacityResult[];
+  resume: ResumeResult[];
+}

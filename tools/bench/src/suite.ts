@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { cpus, release, totalmem, type } from 'node:os';
+import path from 'node:path';
+import { ROOT } from '@litesession/stack-tools';
+import type { BenchPath } from './paths/bench-path';
+import { directPath } from './paths/direct-path';
+import { type BrokerHandle, litesessionPath, startRocketMQ } from './paths/litesession-path';
+import { redisPath, redisVersion } from './paths/redis-path';
+import type { BenchResults, BenchSettings, LadderStep, MachineInfo, PathName } from './results';
+import { runCapacity } from './scenarios/capacity';
+import { passRule, runLadderStep } from './scenarios/ladder-step';
+import { runResume } from './scenarios/resume';
+import type { ScenarioContext, ScenarioSettings } from './scenarios/scenario-context';
+
+export interface SuiteOptions extends ScenarioSettings {
+  paths: PathName[];
+  ladder: number[];
+  capacitySessions: number;
+  capacitySteps: number;
+  resumeSessions: number;
+  /** The command line, for the report. */
+  command: string;
+}
+
+/**
+ * The whole benchmark: the load ladder (paths interleaved step by step, so that drift hits them alike; a
+ * path stops climbing after its first failed step), then the capacity ramp, then the resume test, for
+ * every path. RocketMQ is started once for the run.
+ */
+export async function runSuite(options: SuiteOptions, say: (line: string) => void): Promise<BenchResults> {
+  const startedAt = new Date().toISOString();
+  const broker = options.paths.includes('litesession') ? await startRocketMQ() : undefined;
+  const versions = await collectVersions(broker);
+  const results: BenchResults = {
+    startedAt,
+    finishedAt: startedAt,
+    command: options.command,
+    machine: machineInfo(),
+    versions,
+    settings: settingsOf(options),
+    ladder: [],
+    capacity: [],
+    resume: [],
+  };
+  const context = (path: BenchPath, scenario: string): ScenarioContext => ({
+    path,
+    settings: options,
+    progress: (line) => say(`${scenario} ${path.name}: ${line}`),
+  });
+  try {
+    const paths = options.paths.map((name) => pathOf(name, broker));
+    const climbing = new Set(paths);
+    for (const sessions of options.ladder) {
+      for (const path of paths.filter((candidate) => climbing.has(candidate))) {
+        const scenario = `ladder ${sessions}×${options.tokensPerSecond} tok/s`;
+        say(`${scenario} ${path.name}: starting`);
+        const step = await guard(say, () => runLadderStep(context(path, scenario), sessions));
+        if (!step) {
+          climbing.delete(path);
+          continue;
+        }
+        results.ladder.push(step);
+        say(`${scenario} ${path.name}: ${describeStep(step)}`);
+        if (!step.passed) climbing.delete(path);
+      }
+    }
+    for (const path of paths) {
+      say(`capacity ${path.name}: ramping to ${options.capacitySessions.toLocaleString('en')} idle sessions`);
+      const capacity = await guard(say, () =>
+        runCapacity(context(path, 'capacity'), options.capacitySessions, options.capacitySteps),
+      );
+      if (capacity) results.capacity.push(capacity);
+    }
+    for (const path of paths) {
+      say(`resume ${path.name}: ${options.resumeSessions} sessions, SIGKILL of their gateway`);
+      const resume = await guard(say, () => runResume(context(path, 'resume'), options.resumeSessions));
+      if (resume) results.resume.push(resume);
+    }
+  } finally {
+    await broker?.stop();
+  }
+  results.finishedAt = new Date().toISOString();
+  return results;
+}
+
+function pathOf(name: PathName, broker: BrokerHandle | undefined): BenchPath {
+  switch (name) {
+    case 'direct':
+      return directPath;
+    case 'redis':
+      return redisPath;
+    case 'litesession':
+      if (!broker) throw new Error('the LiteSession path needs the broker');
+      return litesessionPath(broker);
+  }
+}
+
+/** A scenario that throws is reported and skipped; the rest of the run goes on. */
+async function guard<T>(say: (line: string) => void, run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (error) {
+    say(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+function describeStep(step: LadderStep): string {
+  const verdict = step.passed ? 'pass' : `FAIL (${step.failures.join('; ')})`;
+  return (
+    `${Math.round(step.tokensPerSecondPerGateway).toLocaleString('en')} tok/s, ` +
+    `p50 ${step.latency.p50.toFixed(2)} ms, p99 ${step.latency.p99.toFixed(2)} ms, ` +
+    `gateway ${step.gatewayCpuMicrosPerToken.toFixed(1)} µs CPU/token: ${verdict}`
+  );
+}
+
+function settingsOf(options: SuiteOptions): BenchSettings {
+  return {
+    ladder: options.ladder,
+    tokensPerSecond: options.tokensPerSecond,
+    warmupSeconds: options.warmupSeconds,
+    windowSeconds: options.windowSeconds,
+    passRule: passRule(options.p99BoundMs),
+    capacitySessions: options.capacitySessions,
+    resumeSessions: options.resumeSessions,
+    paths: options.paths,
+  };
+}
+
+function machineInfo(): MachineInfo {
+  return {
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    os: `${type()} ${release()}`,
+    node: process.version,
+  };
+}
+
+async function collectVersions(broker: BrokerHandle | undefined): Promise<Record<string, string>> {
+  const versions: Record<string, string> = {};
+  for (const name of ['socket.io', 'socket.io-client', 'rocketmq-client-nodejs', 'ioredis', '@nestjs/core']) {
+    const manifest = path.join(ROOT, 'node_modules', name, 'package.json');
+    versions[name] = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+  }
+  if (broker) versions['rocketmq'] = broker.version;
+  const redis = await redisVersion();
+  if (redis) versions['redis-server'] = redis;
+  return versions;
+}
