@@ -9,12 +9,12 @@ import { runSuite, type SuiteOptions } from './suite';
 const USAGE = `Usage: npm run bench -- [options]
 
   --paths direct,redis,litesession   paths to measure, in this order within each ladder step (default: all three)
-  --ladder 100,1000,5000             sessions per load step (default)
+  --ladder 10,100,1000,5000          sessions per load step (default)
   --rate 30                          tokens per second per session
   --warmup 5 --window 20             seconds before and of each measurement
   --p99-bound 100                    the pass rule's p99 latency bound, ms
-  --capacity 10000 --capacity-steps 10   idle sessions ramped onto one gateway
-  --resume-sessions 200              sessions streaming when their gateway is SIGKILLed
+  --capacity 10000 --capacity-steps 10   idle sessions ramped onto one gateway (0: skip)
+  --resume-sessions 20               sessions streaming when their gateway is SIGKILLed (0: skip)
   --workers 2                        client worker processes
   --out test-results/bench           where report.md, results.json and the charts go
   --docs                             also write the report into docs/benchmarks.md and docs/benchmarks/
@@ -27,14 +27,14 @@ function parseOptions(argv: string[]): { suite: SuiteOptions; out: string; docs:
     args: argv,
     options: {
       paths: { type: 'string', default: 'direct,redis,litesession' },
-      ladder: { type: 'string', default: '100,1000,5000' },
+      ladder: { type: 'string', default: '10,100,1000,5000' },
       rate: { type: 'string', default: '30' },
       warmup: { type: 'string', default: '5' },
       window: { type: 'string', default: '20' },
       'p99-bound': { type: 'string', default: '100' },
       capacity: { type: 'string', default: '10000' },
       'capacity-steps': { type: 'string', default: '10' },
-      'resume-sessions': { type: 'string', default: '200' },
+      'resume-sessions': { type: 'string', default: '20' },
       workers: { type: 'string', default: '2' },
       'open-concurrency': { type: 'string', default: '50' },
       out: { type: 'string', default: 'test-results/bench' },
@@ -50,12 +50,18 @@ function parseOptions(argv: string[]): { suite: SuiteOptions; out: string; docs:
   const int = (name: keyof typeof values, min: number, max: number): number => {
     const raw = String(values[name]);
     const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) problems.push(`--${name} must be ${min}..${max} (got "${raw}")`);
+    if (!/^\d+$/.test(raw) || value < min || value > max)
+      problems.push(`--${name} must be ${min}..${max} (got "${raw}")`);
     return value;
   };
-  const list = (raw: string) => raw.split(',').map((item) => item.trim()).filter(Boolean);
+  const list = (raw: string) =>
+    raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   const paths = list(values.paths) as PathName[];
-  for (const name of paths) if (!ALL_PATHS.includes(name)) problems.push(`unknown path "${name}" (${ALL_PATHS.join(', ')})`);
+  for (const name of paths)
+    if (!ALL_PATHS.includes(name)) problems.push(`unknown path "${name}" (${ALL_PATHS.join(', ')})`);
   const ladder = list(values.ladder).map(Number);
   if (ladder.length === 0 || ladder.some((n) => !Number.isInteger(n) || n < 1 || n > 20_000))
     problems.push(`--ladder must be session counts 1..20000 (got "${values.ladder}")`);
@@ -85,14 +91,22 @@ async function main(): Promise<void> {
   const started = Date.now();
   const say = (line: string) => {
     const elapsed = Math.round((Date.now() - started) / 1000);
-    console.log(`[bench ${String(Math.floor(elapsed / 60)).padStart(2, '0')}:${String(elapsed % 60).padStart(2, '0')}] ${line}`);
+    console.log(
+      `[bench ${String(Math.floor(elapsed / 60)).padStart(2, '0')}:${String(elapsed % 60).padStart(2, '0')}] ${line}`,
+    );
   };
-  say(`paths ${suite.paths.join(', ')}; ladder ${suite.ladder.join(' → ')} sessions × ${suite.tokensPerSecond} tok/s`);
+  say(
+    `paths ${suite.paths.join(', ')}; ladder ${suite.ladder.join(' → ')} sessions × ${suite.tokensPerSecond} tok/s`,
+  );
   const results = await runSuite(suite, say);
   await writeReport(results, out);
   say(`report: ${path.relative(ROOT, path.join(out, 'report.md'))}`);
   if (docs) {
-    await publishToDocs(results, path.join(ROOT, 'docs', 'benchmarks.md'), path.join(ROOT, 'docs', 'benchmarks'));
+    await publishToDocs(
+      results,
+      path.join(ROOT, 'docs', 'benchmarks.md'),
+      path.join(ROOT, 'docs', 'benchmarks'),
+    );
     say('docs/benchmarks.md updated');
   }
 }

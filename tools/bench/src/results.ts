@@ -38,6 +38,8 @@ export interface LadderStep {
   gatewayCpuMicrosPerToken: number;
   /** The rest of the path (broker JVMs + scheduler, or Redis + generator) ÷ delivered tokens. */
   infraCpuMicrosPerToken: number;
+  /** The same, process by process (e.g. `proxy`, `broker`, `scheduler`). */
+  infraCpuMicrosPerTokenByProcess?: Record<string, number>;
   /** Gateway resident memory at the end of the window. */
   gatewayRssBytes: number;
   lost: number;

@@ -64,14 +64,14 @@ export async function runSuite(options: SuiteOptions, say: (line: string) => voi
         if (!step.passed) climbing.delete(path);
       }
     }
-    for (const path of paths) {
+    for (const path of options.capacitySessions > 0 ? paths : []) {
       say(`capacity ${path.name}: ramping to ${options.capacitySessions.toLocaleString('en')} idle sessions`);
       const capacity = await guard(say, () =>
         runCapacity(context(path, 'capacity'), options.capacitySessions, options.capacitySteps),
       );
       if (capacity) results.capacity.push(capacity);
     }
-    for (const path of paths) {
+    for (const path of options.resumeSessions > 0 ? paths : []) {
       say(`resume ${path.name}: ${options.resumeSessions} sessions, SIGKILL of their gateway`);
       const resume = await guard(say, () => runResume(context(path, 'resume'), options.resumeSessions));
       if (resume) results.resume.push(resume);

@@ -60,10 +60,14 @@ export function groups(): GroupSpec[] {
       // Exclusive: one node serves a session at a time and a new subscriber takes it over at once.
       lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
     },
-    // Requests of one session are handled in order; a failing request is retried 3 times, then dead-lettered.
+    // Not orderly: the scheduler holds a request unacknowledged for its whole turn, and in an orderly group
+    // that locks the request's queue, so one long turn held up every session hashed to the same queue
+    // (8 queues: 8 turns at once, whatever MAX_CONCURRENT_TURNS; docs/benchmarks.md). A session's turns
+    // still run one after another: the scheduler waits in the log for the turns before it. A failing
+    // request is retried 3 times, then dead-lettered.
     {
       name: SCHEDULER_GROUP,
-      orderly: true,
+      orderly: false,
       retryMaxTimes: 3,
       exponentialRetry: { initialMs: 1000, maxMs: 60_000, multiplier: 2 },
     },

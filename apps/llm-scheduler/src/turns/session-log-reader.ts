@@ -1,59 +1,75 @@
 import { Injectable } from '@nestjs/common';
-import { type SessionEvent, SessionChannels } from '@litesession/rocketmq';
+import { type SessionEvent, SessionChannels, type SessionSubscription } from '@litesession/rocketmq';
 
 export class SessionLogReadTimeoutError extends Error {
   override name = 'SessionLogReadTimeoutError';
 }
 
 /**
- * Reads a session's log from seq 0 up to an event the caller recognises (the scheduler's own marker,
- * written just before). A LiteTopic has no "end of log" a reader can ask for, but it is ordered: once the
- * marker arrives, everything written before it has arrived too.
+ * Opens a session's log from seq 0 for a turn: `follow()` returns a live reader. A LiteTopic has no
+ * "end of log" a reader can ask for, but it is ordered: once the scheduler's own marker (written just
+ * before) arrives, everything written before it has arrived too.
  */
 @Injectable()
 export class SessionLogReader {
   constructor(private readonly channels: SessionChannels) {}
 
-  async readUntil(
-    sessionId: string,
-    isLast: (event: SessionEvent) => boolean,
-    timeoutMs: number,
-  ): Promise<SessionEvent[]> {
-    const events: SessionEvent[] = [];
-    let finish: (() => void) | undefined;
-    const done = new Promise<void>((resolve) => (finish = resolve));
+  async follow(sessionId: string): Promise<SessionLogFollower> {
+    const follower = new SessionLogFollower(sessionId);
     // The marker is written, so events are owed until it arrives: keep re-syncing a quiet subscription
     // (seen in the long chaos drill: one resync was not enough and a read of 960 events timed out).
     const owed = { fromSeq: 0, knownSeq: Number.POSITIVE_INFINITY };
-    const subscription = await this.channels.subscribe(sessionId, owed, (event) => {
-      if (finish === undefined) return;
-      events.push(event);
-      if (isLast(event)) {
-        finish();
-        finish = undefined;
-      }
+    follower.attach(await this.channels.subscribe(sessionId, owed, (event) => follower.push(event)));
+    return follower;
+  }
+}
+
+/** The events of one session's log read so far, and waits for the next ones. Close it when done. */
+export class SessionLogFollower {
+  readonly events: SessionEvent[] = [];
+  private subscription: SessionSubscription | undefined;
+  private waiter: ((event: SessionEvent) => void) | undefined;
+
+  constructor(readonly sessionId: string) {}
+
+  /** @internal */
+  attach(subscription: SessionSubscription): void {
+    this.subscription = subscription;
+  }
+
+  /** @internal */
+  push(event: SessionEvent): void {
+    this.events.push(event);
+    this.waiter?.(event);
+  }
+
+  /**
+   * Resolves with the index of the first event from `fromIndex` on for which `isLast` is true, waiting
+   * for new events as long as it takes, up to `timeoutMs`.
+   */
+  until(isLast: (event: SessionEvent) => boolean, timeoutMs: number, fromIndex = 0): Promise<number> {
+    for (let index = fromIndex; index < this.events.length; index += 1)
+      if (isLast(this.events[index] as SessionEvent)) return Promise.resolve(index);
+    return new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        reject(
+          new SessionLogReadTimeoutError(
+            `Session ${this.sessionId}: the awaited event did not arrive within ${timeoutMs} ms (${this.events.length} events read)`,
+          ),
+        );
+      }, timeoutMs);
+      this.waiter = (event) => {
+        if (!isLast(event)) return;
+        clearTimeout(timer);
+        this.waiter = undefined;
+        resolve(this.events.length - 1);
+      };
     });
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        done,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new SessionLogReadTimeoutError(
-                  `Session ${sessionId}: log not read up to the marker within ${timeoutMs} ms (${events.length} events)`,
-                ),
-              ),
-            timeoutMs,
-          );
-        }),
-      ]);
-      return events;
-    } finally {
-      clearTimeout(timer);
-      finish = undefined;
-      await subscription.unsubscribe();
-    }
+  }
+
+  async close(): Promise<void> {
+    this.waiter = undefined;
+    await this.subscription?.unsubscribe();
   }
 }

@@ -107,6 +107,27 @@ describe('TurnRunner', () => {
     ]);
   });
 
+  it("runs a request that arrives while the session's previous turn runs after that turn, with its reply", async () => {
+    const slow = slowModel();
+    runner = runnerFor(slow);
+    const first = runner.run(request('t1', 'first'), 1);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // t1 is streaming
+    const second = runner.run(request('t2', 'second'), 1);
+    expect(await first).toBe('completed');
+    expect(await second).toBe('completed');
+    const written = await events();
+    const t1Completed = written.findIndex((e) => e.turnId === 't1' && e.type === 'turn.completed');
+    const t2Started = written.findIndex((e) => e.turnId === 't2' && e.type === 'turn.started');
+    const t2Message = written.findIndex((e) => e.turnId === 't2' && e.type === 'user.message');
+    expect(t2Message).toBeLessThan(t1Completed); // its marker went in mid-turn
+    expect(t2Started).toBeGreaterThan(t1Completed); // but it started only after t1 ended
+    expect(written.slice(t2Started).some((e) => e.turnId === 't1')).toBe(false);
+    expect(slow.asked[1]?.[1]).toEqual({
+      role: 'assistant',
+      content: Array.from({ length: 100 }, (_, i) => `w${i} `).join(''),
+    });
+  });
+
   it('takes over a turn that died midway: turn.restarted, then the whole reply again', async () => {
     await log.publish(sessionId, { type: 'user.message', turnId: 't1', text: 'hi' });
     await log.publish(sessionId, { type: 'turn.started', turnId: 't1' });

@@ -6,7 +6,7 @@ import { TURN_SETTINGS, type TurnSettings } from '../config/scheduler.tokens';
 import { type ChatMessage, LlmProvider } from '../llm/llm-provider';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics';
 import { CancelWatch } from './cancel-watch';
-import { SessionLogReader } from './session-log-reader';
+import { type SessionLogFollower, SessionLogReader } from './session-log-reader';
 import { TokenCoalescer } from './token-coalescer';
 
 export type TurnOutcome = 'completed' | 'failed' | 'cancelled' | 'duplicate';
@@ -65,14 +65,19 @@ export class TurnRunner {
         : { type: TurnEvent.TurnRestarted, data: marker },
     );
     const stopRead = this.metrics.historyReadSeconds.startTimer();
-    const log = await this.reader.readUntil(
-      sessionId,
-      (event) => event.data?.['mark'] === mark,
-      this.settings.historyTimeoutMs,
-    );
-    stopRead();
+    const follower = await this.reader.follow(sessionId);
     const ledger = new TurnLedger();
-    log.slice(0, -1).forEach((event) => ledger.observe(event));
+    try {
+      const markerAt = await follower.until(
+        (event) => event.data?.['mark'] === mark,
+        this.settings.historyTimeoutMs,
+      );
+      stopRead();
+      follower.events.slice(0, markerAt).forEach((event) => ledger.observe(event));
+      await this.waitForEarlierTurns(follower, ledger, turnId, markerAt);
+    } finally {
+      await follower.close();
+    }
     const earlier = ledger.get(turnId);
 
     if (earlier && earlier.status !== 'running') {
@@ -93,6 +98,33 @@ export class TurnRunner {
     if (earlier || attempt > 1) this.metrics.takeovers.inc();
     ledger.observe({ type: TurnEvent.UserMessage, turnId, text: request.text });
     return this.generate(request, conversationFor(ledger.turns(), turnId), write, received);
+  }
+
+  /**
+   * Requests are consumed concurrently (a FIFO group would let one long turn hold up every session that
+   * hashes to its queue), so a session's next request can arrive while its previous turn still runs; it
+   * waits here, reading on, until every turn open before its marker has ended. Then the model sees those
+   * replies, and the session's turns still run one after another.
+   */
+  private async waitForEarlierTurns(
+    follower: SessionLogFollower,
+    ledger: TurnLedger,
+    turnId: string,
+    markerAt: number,
+  ): Promise<void> {
+    const open = ledger.turns().filter((turn) => turn.turnId !== turnId && turn.status === 'running');
+    if (open.length === 0) return;
+    this.logger.log(`Session ${follower.sessionId}: turn ${turnId} waits for ${open.length} earlier turn(s)`);
+    const stillOpen = () => open.some((turn) => ledger.get(turn.turnId)?.status === 'running');
+    await follower.until(
+      (event) => {
+        // Only the earlier turns' events: this turn's own (from an earlier attempt) are before the marker.
+        if (event.turnId !== turnId) ledger.observe(event);
+        return !stillOpen();
+      },
+      this.settings.turnTimeoutMs,
+      markerAt + 1,
+    );
   }
 
   private async generate(

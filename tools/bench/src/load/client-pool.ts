@@ -74,8 +74,14 @@ export class ClientPool {
   }
 
   async report(): Promise<PoolReport> {
-    const reports = await Promise.all(this.workers.map((worker) => worker.ask<WorkerReport>({ type: 'report' })));
-    const merged = build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+    const reports = await Promise.all(
+      this.workers.map((worker) => worker.ask<WorkerReport>({ type: 'report' })),
+    );
+    const merged = build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 120_000_000,
+      numberOfSignificantValueDigits: 3,
+    });
     for (const report of reports) merged.add(decodeFromCompressedBase64(report.latencyHistogram));
     const ms = (micros: number) => micros / 1000;
     return {
@@ -102,7 +108,9 @@ export class ClientPool {
 
   /** Cancels the sessions' running turns, then disconnects them; returns how many turns were cancelled. */
   async closeSessions(): Promise<number> {
-    const answers = await Promise.all(this.workers.map((worker) => worker.ask<ClosedResult>({ type: 'close' })));
+    const answers = await Promise.all(
+      this.workers.map((worker) => worker.ask<ClosedResult>({ type: 'close' })),
+    );
     return sum(answers.map((a) => a.cancelled));
   }
 
@@ -120,7 +128,10 @@ export class ClientPool {
 /** One worker process and its answers, which come in the order of the commands that ask for them. */
 class Worker {
   private readonly child: ChildProcess;
-  private readonly waiting: Array<{ resolve: (answer: WorkerAnswer) => void; reject: (error: Error) => void }> = [];
+  private readonly waiting: Array<{
+    resolve: (answer: WorkerAnswer) => void;
+    reject: (error: Error) => void;
+  }> = [];
   private readonly exited: Promise<void>;
 
   constructor(index: number, entry: string) {
@@ -146,7 +157,10 @@ class Worker {
 
   ask<T extends WorkerAnswer>(command: WorkerCommand): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`client worker: no answer to ${command.type}`)), ANSWER_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`client worker: no answer to ${command.type}`)),
+        ANSWER_TIMEOUT_MS,
+      );
       this.waiting.push({
         resolve: (answer) => {
           clearTimeout(timer);

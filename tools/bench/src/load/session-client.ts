@@ -60,7 +60,10 @@ export class SessionClient {
   /** Connects and resolves on the `session` answer. */
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no session answer within 30 s')), HANDSHAKE_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error('no session answer within 30 s')),
+        HANDSHAKE_TIMEOUT_MS,
+      );
       this.connect(
         () => {
           clearTimeout(timer);
@@ -81,7 +84,8 @@ export class SessionClient {
         ?.timeout(HANDSHAKE_TIMEOUT_MS)
         .emit('chat.send', { text }, (error: Error | null, answer: { ok: boolean; turnId?: string }) => {
           if (error) return reject(error);
-          if (!answer.ok || !answer.turnId) return reject(new Error(`chat.send refused: ${JSON.stringify(answer)}`));
+          if (!answer.ok || !answer.turnId)
+            return reject(new Error(`chat.send refused: ${JSON.stringify(answer)}`));
           this.turnId = answer.turnId;
           resolve(answer.turnId);
         });
@@ -172,7 +176,11 @@ export class SessionClient {
       this.lostAt = undefined;
     }
     if (event.type === 'token' && event.text) this.meter.token(event.ts, received, countTokens(event.text));
-    else if (event.type.startsWith('turn.') && event.type !== 'turn.started' && event.type !== 'turn.restarted')
+    else if (
+      event.type.startsWith('turn.') &&
+      event.type !== 'turn.started' &&
+      event.type !== 'turn.restarted'
+    )
       this.turnEnded = true;
   }
 }

@@ -23,11 +23,6 @@ export function cpuMicros(pid: number): number {
   }
 }
 
-/** Sum of cpuMicros over several processes. */
-export function totalCpuMicros(pids: readonly number[]): number {
-  return pids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
-}
-
 /** Resident set size of `pid` in bytes; 0 when the process is gone. */
 export function rssBytes(pid: number): number {
   try {

@@ -12,6 +12,11 @@ export interface PathOptions {
   maxSessions: number;
 }
 
+export interface InfraProcess {
+  name: string;
+  pid: number;
+}
+
 /** One started path: its gateways, the processes whose CPU is measured, and a way to kill a gateway. */
 export interface RunningPath {
   readonly name: PathName;
@@ -20,7 +25,7 @@ export interface RunningPath {
   /** The pid of gateway `index`. */
   gatewayPid(index: number): number;
   /** Everything else of the path whose CPU counts per token (broker JVMs, scheduler, Redis, generator). */
-  infraPids(): number[];
+  infraProcesses(): InfraProcess[];
   /** SIGKILL gateway `index` and wait until it is gone. */
   killGateway(index: number): Promise<void>;
   /** LiteSession: the gateway's Prometheus page (it times each LiteTopic subscribe). */

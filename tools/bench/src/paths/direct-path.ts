@@ -29,7 +29,7 @@ export const directPath: BenchPath = {
       name: 'direct',
       gatewayUrls: gateways.map((g) => g.url),
       gatewayPid: (index) => pidOf(gateways[index]!.child),
-      infraPids: () => [],
+      infraProcesses: () => [],
       killGateway: (index) => killNode(gateways[index]!.child),
       stop: async () => {
         await Promise.all(gateways.map((g) => g.child.stop()));

@@ -10,7 +10,7 @@ import {
 } from '@litesession/rocketmq-tools';
 import path from 'node:path';
 import { freePort, type NodeProcess, ROOT } from '@litesession/stack-tools';
-import type { BenchPath, PathOptions, RunningPath } from './bench-path';
+import type { BenchPath, InfraProcess, PathOptions, RunningPath } from './bench-path';
 import { scrape } from '../measure/prometheus-text';
 import { HOST, killNode, pidOf, spawnNode } from './spawn-node';
 
@@ -18,7 +18,8 @@ import { HOST, killNode, pidOf, spawnNode } from './spawn-node';
 export interface BrokerHandle {
   endpoint: string;
   version: string;
-  pids: number[];
+  /** namesrv, broker and proxy JVMs. */
+  processes: InfraProcess[];
   stop(): Promise<void>;
 }
 
@@ -45,7 +46,7 @@ export async function startRocketMQ(): Promise<BrokerHandle> {
   return {
     endpoint: proxyEndpoint(config),
     version: broker.version,
-    pids: await pidsOf(config),
+    processes: await processesOf(config),
     stop: () => stopBroker(config),
   };
 }
@@ -113,7 +114,7 @@ async function startNodes(broker: BrokerHandle, options: PathOptions): Promise<R
       name: 'litesession',
       gatewayUrls: gateways.map((g) => g.url),
       gatewayPid: (index) => pidOf(gateways[index]!.child),
-      infraPids: () => [pidOf(children[0]!), ...broker.pids],
+      infraProcesses: () => [{ name: 'scheduler', pid: pidOf(children[0]!) }, ...broker.processes],
       killGateway: (index) => killNode(gateways[index]!.child),
       gatewayMetricsUrl: (index) => `${gateways[index]!.url}/metrics`,
       waitIdle: (timeoutMs) => waitUntilNoTurnRuns(`http://${HOST}:${schedulerPort}/metrics`, timeoutMs),
@@ -143,7 +144,7 @@ async function waitUntilNoTurnRuns(metricsUrl: string, timeoutMs: number, idlePo
   }
 }
 
-async function pidsOf(config: ToolConfig): Promise<number[]> {
+async function processesOf(config: ToolConfig): Promise<InfraProcess[]> {
   const { roles } = await brokerStatus(config);
-  return roles.flatMap((role) => (role.pid === undefined ? [] : [role.pid]));
+  return roles.flatMap((role) => (role.pid === undefined ? [] : [{ name: role.role, pid: role.pid }]));
 }

@@ -62,7 +62,10 @@ export const redisPath: BenchPath = {
         name: 'redis',
         gatewayUrls: gateways.map((g) => g.url),
         gatewayPid: (index) => pidOf(gateway(index)),
-        infraPids: () => [redis.pid, pidOf(generator)],
+        infraProcesses: () => [
+          { name: 'redis-server', pid: redis.pid },
+          { name: 'generator', pid: pidOf(generator) },
+        ],
         killGateway: (index) => killNode(gateway(index)),
         stop: async () => {
           await Promise.all(gateways.map((g) => g.child.stop()));

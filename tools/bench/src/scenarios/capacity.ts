@@ -14,9 +14,18 @@ const SUBSCRIBE_HISTOGRAM = 'litesession_gateway_subscribe_seconds';
  * session is the slope of a least-squares line through the samples. For LiteSession the gateway's own
  * subscribe timer gives the subscribe latency of the last step, i.e. with the node nearly full.
  */
-export async function runCapacity(context: ScenarioContext, target: number, steps: number): Promise<CapacityResult> {
+export async function runCapacity(
+  context: ScenarioContext,
+  target: number,
+  steps: number,
+): Promise<CapacityResult> {
   const { path, settings, progress } = context;
-  const running = await path.start({ gateways: 1, tokensPerSecond: settings.tokensPerSecond, replyTokens: 1, maxSessions: 8 });
+  const running = await path.start({
+    gateways: 1,
+    tokensPerSecond: settings.tokensPerSecond,
+    replyTokens: 1,
+    maxSessions: 8,
+  });
   const pool = await ClientPool.start(settings.workers);
   const gatewayPid = running.gatewayPid(0);
   const metricsUrl = running.gatewayMetricsUrl?.(0);

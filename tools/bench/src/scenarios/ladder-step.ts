@@ -1,5 +1,5 @@
 import { ClientPool } from '../load/client-pool';
-import { rssBytes, totalCpuMicros, cpuMicros } from '../measure/proc-stats';
+import { cpuMicros, rssBytes } from '../measure/proc-stats';
 import type { LadderStep } from '../results';
 import { type ScenarioContext, seconds, sleep } from './scenario-context';
 
@@ -42,7 +42,8 @@ export async function runLadderStep(context: ScenarioContext, sessions: number):
     const toMs = fromMs + settings.windowSeconds * 1000;
     pool.setWindow(fromMs, toMs);
     const gatewayCpu0 = cpuMicros(gatewayPid);
-    const infraCpu0 = totalCpuMicros(running.infraPids());
+    const infra = running.infraProcesses();
+    const infraCpu0 = infra.map((process) => cpuMicros(process.pid));
     for (let elapsed = 0; elapsed < settings.windowSeconds; elapsed += 5) {
       await sleep(Math.min(5, settings.windowSeconds - elapsed) * 1000);
       const sofar = await pool.report();
@@ -52,7 +53,7 @@ export async function runLadderStep(context: ScenarioContext, sessions: number):
       );
     }
     const gatewayCpu = cpuMicros(gatewayPid) - gatewayCpu0;
-    const infraCpu = totalCpuMicros(running.infraPids()) - infraCpu0;
+    const infraCpu = infra.map((process, i) => cpuMicros(process.pid) - (infraCpu0[i] as number));
     const gatewayRssBytes = rssBytes(gatewayPid);
     await sleep(LATE_GRACE_MS);
     const report = await pool.report();
@@ -63,7 +64,9 @@ export async function runLadderStep(context: ScenarioContext, sessions: number):
     if (report.latency.p99 > settings.p99BoundMs)
       failures.push(`p99 ${report.latency.p99.toFixed(1)} ms > ${settings.p99BoundMs} ms`);
     if (report.deliveredTokens < offeredTokens * MIN_DELIVERED_RATIO)
-      failures.push(`delivered ${((100 * report.deliveredTokens) / offeredTokens).toFixed(1)}% of offered tokens`);
+      failures.push(
+        `delivered ${((100 * report.deliveredTokens) / offeredTokens).toFixed(1)}% of offered tokens`,
+      );
     if (report.lost + report.duplicated + report.reordered > 0)
       failures.push(`lost ${report.lost}, duplicated ${report.duplicated}, reordered ${report.reordered}`);
     if (report.loopDelayP99Ms > CLIENT_LAG_BOUND_MS)
@@ -79,7 +82,10 @@ export async function runLadderStep(context: ScenarioContext, sessions: number):
       latency: report.latency,
       tokensPerSecondPerGateway: report.deliveredTokens / settings.windowSeconds,
       gatewayCpuMicrosPerToken: perToken(gatewayCpu),
-      infraCpuMicrosPerToken: perToken(infraCpu),
+      infraCpuMicrosPerToken: perToken(infraCpu.reduce((a, b) => a + b, 0)),
+      infraCpuMicrosPerTokenByProcess: Object.fromEntries(
+        infra.map((process, i) => [process.name, perToken(infraCpu[i] as number)]),
+      ),
       gatewayRssBytes,
       lost: report.lost,
       duplicated: report.duplicated,

@@ -30,7 +30,9 @@ export async function runResume(context: ScenarioContext, sessions: number): Pro
       concurrency: settings.openConcurrency,
       idPrefix: 'resume',
     });
-    progress(`${opened.opened}/${sessions} sessions streaming through gateway 1 after ${seconds(opened.elapsedMs)}`);
+    progress(
+      `${opened.opened}/${sessions} sessions streaming through gateway 1 after ${seconds(opened.elapsedMs)}`,
+    );
     await sleep(settings.warmupSeconds * 1000);
     const killedAt = Date.now();
     await running.killGateway(0);
@@ -40,7 +42,8 @@ export async function runResume(context: ScenarioContext, sessions: number): Pro
       report = await pool.report();
       const waited = Date.now() - killedAt;
       const everyoneBack = report.reconnectMs.length >= opened.opened;
-      if (supported ? everyoneBack && report.unresumed === 0 : everyoneBack && waited > UNSUPPORTED_WAIT_MS) break;
+      if (supported ? everyoneBack && report.unresumed === 0 : everyoneBack && waited > UNSUPPORTED_WAIT_MS)
+        break;
       if (waited > RESUME_DEADLINE_MS) break;
       progress(`${report.resumeMs.length}/${opened.opened} resumed after ${seconds(waited)}`);
     }
@@ -64,6 +67,8 @@ export async function runResume(context: ScenarioContext, sessions: number): Pro
     duplicated: report.duplicated,
     ...(supported
       ? {}
-      : { note: 'not possible: the stream died with the node; the clients reconnected but got nothing more' }),
+      : {
+          note: 'not possible: the stream died with the node; the clients reconnected but got nothing more',
+        }),
   };
 }

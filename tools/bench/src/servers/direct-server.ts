@@ -1,6 +1,12 @@
 // Baseline (a), the limit: the simulated model runs inside the Socket.IO process and emits straight to
 // the socket. No broker, no log: a client that is away misses what was emitted meanwhile, for good.
-import { type BenchEvent, baselineEnv, runUntilSignalled, type SessionSource, startBaselineServer } from './baseline-server';
+import {
+  type BenchEvent,
+  baselineEnv,
+  runUntilSignalled,
+  type SessionSource,
+  startBaselineServer,
+} from './baseline-server';
 import { benchToken, paceTokens } from './token-pacer';
 
 class DirectSource implements SessionSource {
