@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '@litesession/stack-tools';
+import { runCleanups } from './paths/cleanup';
 import { publishToDocs, writeReport } from './report/write-report';
 import type { PathName } from './results';
 import { runSuite, type SuiteOptions } from './suite';
@@ -109,6 +110,14 @@ async function main(): Promise<void> {
     );
     say('docs/benchmarks.md updated');
   }
+}
+
+// Ctrl-C: stop every server the bench started (they run in process groups of their own), then exit.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.log(`[bench] ${signal}: stopping what the bench started`);
+    void runCleanups().finally(() => process.exit(130));
+  });
 }
 
 main().then(

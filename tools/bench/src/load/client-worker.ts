@@ -62,9 +62,9 @@ function report(): WorkerReport {
   const resumeMs: number[] = [];
   let unresumed = 0;
   for (const session of sessions) {
-    lost += session.missing.size;
-    duplicated += session.duplicated;
-    reordered += session.reordered;
+    lost += session.seqs.lost;
+    duplicated += session.seqs.duplicated;
+    reordered += session.seqs.reordered;
     if (session.reconnectMs !== undefined) reconnectMs.push(session.reconnectMs);
     if (session.resumeMs !== undefined) resumeMs.push(session.resumeMs);
     if (session.awaitingResume) unresumed += 1;

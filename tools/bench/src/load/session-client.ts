@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { SeqTracker } from './seq-tracker';
 
 /** A `chat.event` as the client sees it. */
 interface ChatEvent {
@@ -22,19 +23,14 @@ export const nowMs = (): number => performance.timeOrigin + performance.now();
 
 /**
  * One benchmark session speaking the LiteSession protocol with a bare socket.io-client (the same for
- * every path): handshake, one `chat.send`, then counting and timing `chat.event`s. When the connection
- * drops it reconnects at once to the next URL with its `lastSeq` and times the resume. Sequence checks:
- * a gap counts as lost until the missing event turns up (then it counts as reordered); a repeat counts
- * as duplicated.
+ * every path): handshake, one `chat.send`, then counting (SeqTracker) and timing `chat.event`s. When the
+ * connection drops it reconnects at once to the next URL with its `lastSeq` and times the resume.
  */
 export class SessionClient {
   sessionId: string | undefined;
-  lastSeq = -1;
+  readonly seqs = new SeqTracker();
   turnId: string | undefined;
   turnEnded = false;
-  duplicated = 0;
-  reordered = 0;
-  readonly missing = new Set<number>();
   reconnectMs: number | undefined;
   resumeMs: number | undefined;
   /** Set while the session has lost its connection and not yet had a missed event again. */
@@ -114,7 +110,7 @@ export class SessionClient {
     const url = this.urls[this.urlIndex % this.urls.length] as string;
     const auth =
       this.sessionId && this.resumeToken
-        ? { sessionId: this.sessionId, resumeToken: this.resumeToken, lastSeq: this.lastSeq }
+        ? { sessionId: this.sessionId, resumeToken: this.resumeToken, lastSeq: this.seqs.lastSeq }
         : {};
     const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth });
     this.socket = socket;
@@ -147,7 +143,7 @@ export class SessionClient {
     if (this.closed) return;
     if (this.lostAt === undefined) {
       this.lostAt = nowMs();
-      this.seqAtLoss = this.lastSeq;
+      this.seqAtLoss = this.seqs.lastSeq;
       this.reconnectedAt = undefined;
     }
     this.urlIndex += 1;
@@ -164,13 +160,7 @@ export class SessionClient {
 
   private receive(event: ChatEvent): void {
     const received = nowMs();
-    if (event.seq <= this.lastSeq) {
-      if (this.missing.delete(event.seq)) this.reordered += 1;
-      else this.duplicated += 1;
-      return;
-    }
-    for (let seq = this.lastSeq + 1; seq < event.seq; seq += 1) this.missing.add(seq);
-    this.lastSeq = event.seq;
+    if (!this.seqs.accept(event.seq)) return;
     if (this.lostAt !== undefined && event.seq > this.seqAtLoss && this.reconnectedAt !== undefined) {
       this.resumeMs = received - this.reconnectedAt;
       this.lostAt = undefined;

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { freePort, type NodeProcess, ROOT } from '@litesession/stack-tools';
 import type { BenchPath, InfraProcess, PathOptions, RunningPath } from './bench-path';
 import { scrape } from '../measure/prometheus-text';
+import { stopOnInterrupt } from './cleanup';
 import { HOST, killNode, pidOf, spawnNode } from './spawn-node';
 
 /** The local RocketMQ cluster, started once per bench run (and stopped after it if this run started it). */
@@ -42,12 +43,16 @@ export function benchBrokerConfig(env: NodeJS.ProcessEnv = process.env): ToolCon
 export async function startRocketMQ(): Promise<BrokerHandle> {
   const config = benchBrokerConfig();
   await resetBroker(config);
+  const forget = stopOnInterrupt(() => stopBroker(config));
   const broker = await startBroker(config);
   return {
     endpoint: proxyEndpoint(config),
     version: broker.version,
     processes: await processesOf(config),
-    stop: () => stopBroker(config),
+    stop: async () => {
+      forget();
+      await stopBroker(config);
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { freePort } from '@litesession/stack-tools';
 import { canInstallDebianPackages, findOnPath, installDebianPackage } from '@litesession/test-runner';
+import { stopOnInterrupt } from './cleanup';
 
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 10_000;
@@ -94,7 +95,9 @@ export async function startRedisServer(): Promise<RedisServerProcess> {
       resolve();
     });
   });
+  const forget = stopOnInterrupt(() => stop());
   const stop = async () => {
+    forget();
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
       child.kill('SIGTERM');
       const timer = sleep(STOP_GRACE_MS).then(() => 'timeout' as const);

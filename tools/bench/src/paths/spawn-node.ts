@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { NodeProcess, ROOT } from '@litesession/stack-tools';
+import { stopOnInterrupt } from './cleanup';
 
 export const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 90_000;
@@ -36,6 +37,8 @@ export async function spawnNode(entry: NodeEntry): Promise<NodeProcess> {
     stopGraceMs: entry.stopGraceMs ?? 10_000,
     relayOutput: false,
   });
+  const forget = stopOnInterrupt(() => child.kill());
+  void child.exited.then(forget);
   try {
     await child.waitReady(READY_TIMEOUT_MS);
   } catch (error) {
