@@ -17,6 +17,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --capacity 10000 --capacity-steps 10   idle sessions ramped onto one gateway (0: skip)
   --resume-sessions 20               sessions streaming when their gateway is SIGKILLed (0: skip)
   --workers 2                        client worker processes
+  --jvm-warmup 90                    seconds of unmeasured LiteSession traffic first (the JVMs' JIT warm-up)
   --out test-results/bench           where report.md, results.json and the charts go
   --docs                             also write the report into docs/benchmarks.md and docs/benchmarks/
 `;
@@ -38,6 +39,7 @@ function parseOptions(argv: string[]): { suite: SuiteOptions; out: string; docs:
       'resume-sessions': { type: 'string', default: '20' },
       workers: { type: 'string', default: '2' },
       'open-concurrency': { type: 'string', default: '50' },
+      'jvm-warmup': { type: 'string', default: '90' },
       out: { type: 'string', default: 'test-results/bench' },
       docs: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -78,6 +80,7 @@ function parseOptions(argv: string[]): { suite: SuiteOptions; out: string; docs:
     resumeSessions: int('resume-sessions', 0, 20_000),
     workers: int('workers', 1, 16),
     openConcurrency: int('open-concurrency', 1, 1000),
+    jvmWarmupSeconds: int('jvm-warmup', 0, 3600),
     command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
   };
   if (problems.length > 0) {

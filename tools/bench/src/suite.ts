@@ -12,10 +12,14 @@ import { passRule, runLadderStep } from './scenarios/ladder-step';
 import { runResume } from './scenarios/resume';
 import type { ScenarioContext, ScenarioSettings } from './scenarios/scenario-context';
 
+const WARMUP_SESSIONS = 20;
+
 /** Below this share of the offered tokens a path is overloaded and stops climbing the ladder. */
 const CARRY_RATIO = 0.9;
 
 export interface SuiteOptions extends ScenarioSettings {
+  /** LiteSession traffic before anything is measured, so that the broker JVMs are past JIT compilation. */
+  jvmWarmupSeconds: number;
   paths: PathName[];
   ladder: number[];
   capacitySessions: number;
@@ -52,6 +56,8 @@ export async function runSuite(options: SuiteOptions, say: (line: string) => voi
   });
   try {
     const paths = options.paths.map((name) => pathOf(name, broker));
+    const litesession = paths.find((path) => path.name === 'litesession');
+    if (litesession && options.jvmWarmupSeconds > 0) await warmUpJvms(litesession, options, say);
     const climbing = new Set(paths);
     for (const sessions of options.ladder) {
       for (const path of paths.filter((candidate) => climbing.has(candidate))) {
@@ -84,6 +90,25 @@ export async function runSuite(options: SuiteOptions, say: (line: string) => voi
   }
   results.finishedAt = new Date().toISOString();
   return results;
+}
+
+/**
+ * A fresh broker and proxy spend their first minute or two JIT-compiling: with 10 sessions streaming, the
+ * proxy's CPU fell from 81 % to 40 % of a core over 90 s at the same load (docs/benchmarks.md). Measuring
+ * that would charge LiteSession for start-up, so some traffic runs first, unrecorded.
+ */
+async function warmUpJvms(
+  path: BenchPath,
+  options: SuiteOptions,
+  say: (line: string) => void,
+): Promise<void> {
+  say(`warm-up: ${WARMUP_SESSIONS} LiteSession sessions for ${options.jvmWarmupSeconds} s (not measured)`);
+  const warmup: ScenarioContext = {
+    path,
+    settings: { ...options, warmupSeconds: 0, windowSeconds: options.jvmWarmupSeconds },
+    progress: () => undefined,
+  };
+  await guard(say, () => runLadderStep(warmup, WARMUP_SESSIONS));
 }
 
 function pathOf(name: PathName, broker: BrokerHandle | undefined): BenchPath {

@@ -15,7 +15,9 @@ export async function runCleanups(timeoutMs = 30_000): Promise<void> {
   for (const cleanup of [...cleanups].reverse()) {
     cleanups.delete(cleanup);
     await Promise.race([
-      Promise.resolve().then(cleanup).catch(() => undefined),
+      Promise.resolve()
+        .then(cleanup)
+        .catch(() => undefined),
       new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
     ]);
   }
