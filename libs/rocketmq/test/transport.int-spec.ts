@@ -17,7 +17,8 @@ import { brokerEndpoints, PARENT_TOPIC, testSessionId } from './support/broker-e
 import { eventually } from '../src/testing';
 
 const TOPIC = 'chat-requests';
-const GROUP = 'llm-scheduler';
+// An orderly group (tools/rocketmq provisions it for this test): what the transport guarantees on one.
+const GROUP = 'transport-fifo-test';
 
 interface Request {
   sessionId: string;

@@ -141,7 +141,7 @@ describe('provisioned resources', () => {
     ]);
   });
 
-  it('binds the gateway and scheduler reader groups to their lite topics, exclusively; the scheduler group is orderly', () => {
+  it('binds the gateway and scheduler reader groups to their lite topics, exclusively; the scheduler group is concurrent', () => {
     expect(groups()).toEqual([
       {
         name: GATEWAY_GROUP,
@@ -151,7 +151,7 @@ describe('provisioned resources', () => {
       },
       {
         name: 'llm-scheduler',
-        orderly: true,
+        orderly: false,
         retryMaxTimes: 3,
         exponentialRetry: { initialMs: 1000, maxMs: 60_000, multiplier: 2 },
       },
@@ -166,6 +166,12 @@ describe('provisioned resources', () => {
         orderly: false,
         retryMaxTimes: 3,
         lite: { bindTopic: 'chat-control', subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
+      },
+      {
+        name: 'transport-fifo-test',
+        orderly: true,
+        retryMaxTimes: 3,
+        exponentialRetry: { initialMs: 1000, maxMs: 60_000, multiplier: 2 },
       },
       {
         name: 'probe-fifo',

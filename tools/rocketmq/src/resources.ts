@@ -33,6 +33,7 @@ export const GATEWAY_GROUP = 'gateway';
 /** FIFO topic of chat requests (message group = session id), consumed by the LLM scheduler. */
 export const CHAT_REQUESTS_TOPIC = 'chat-requests';
 export const SCHEDULER_GROUP = 'llm-scheduler';
+export const TRANSPORT_FIFO_TEST_GROUP = 'transport-fifo-test';
 /** Lite group the scheduler reads a session's whole log with (the conversation, before each turn). */
 export const SCHEDULER_HISTORY_GROUP = 'llm-scheduler-history';
 /** Parent topic of per-session control channels `chat-control/{sessionId}` (turn cancellations). */
@@ -88,6 +89,14 @@ export function groups(): GroupSpec[] {
         clientQuota: 20000,
         maxEventCount: 10000,
       },
+    },
+    // Used only by libs/rocketmq/test/transport.int-spec.ts: RocketMQServer on an orderly group (what
+    // `llm-scheduler` was before it became concurrent), with the scheduler's retry policy.
+    {
+      name: TRANSPORT_FIFO_TEST_GROUP,
+      orderly: true,
+      retryMaxTimes: 3,
+      exponentialRetry: { initialMs: 1000, maxMs: 60_000, multiplier: 2 },
     },
     {
       // Used only by libs/rocketmq/test/probes/takeover-fifo-group.probe.ts, to show why `gateway` is not orderly.
