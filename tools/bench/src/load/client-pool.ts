@@ -5,20 +5,9 @@ import { ROOT } from '@litesession/stack-tools';
 import type { LatencySummary } from '../results';
 import type { ClosedResult, OpenResult, WorkerAnswer, WorkerCommand, WorkerReport } from './worker-messages';
 
-/** All workers' reports merged. */
-export interface PoolReport {
-  sessions: number;
+/** All workers' reports merged: counts summed, per-session times concatenated, latency as a summary. */
+export interface PoolReport extends Omit<WorkerReport, 'type' | 'latencyHistogram'> {
   latency: LatencySummary;
-  deliveredEvents: number;
-  deliveredTokens: number;
-  lost: number;
-  duplicated: number;
-  reordered: number;
-  reconnectMs: number[];
-  resumeMs: number[];
-  unresumed: number;
-  /** The worst worker's event-loop delay p99. */
-  loopDelayP99Ms: number;
 }
 
 export interface OpenOptions {
