@@ -49,6 +49,9 @@ export function topics(config: ToolConfig): TopicSpec[] {
   ];
 }
 
+/** The scheduler's retry backoff (its final attempt turns into `turn.failed`), also the transport test's. */
+const SCHEDULER_RETRY = { initialMs: 1000, maxMs: 60_000, multiplier: 2 };
+
 export function groups(): GroupSpec[] {
   return [
     {
@@ -70,7 +73,7 @@ export function groups(): GroupSpec[] {
       name: SCHEDULER_GROUP,
       orderly: false,
       retryMaxTimes: 3,
-      exponentialRetry: { initialMs: 1000, maxMs: 60_000, multiplier: 2 },
+      exponentialRetry: SCHEDULER_RETRY,
     },
     // Reader groups of the scheduler: non-orderly and Exclusive for the same reasons as `gateway`.
     {
@@ -96,7 +99,7 @@ export function groups(): GroupSpec[] {
       name: TRANSPORT_FIFO_TEST_GROUP,
       orderly: true,
       retryMaxTimes: 3,
-      exponentialRetry: { initialMs: 1000, maxMs: 60_000, multiplier: 2 },
+      exponentialRetry: SCHEDULER_RETRY,
     },
     {
       // Used only by libs/rocketmq/test/probes/takeover-fifo-group.probe.ts, to show why `gateway` is not orderly.

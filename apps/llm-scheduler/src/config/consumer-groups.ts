@@ -2,7 +2,7 @@
  * The scheduler's RocketMQ consumer groups, all in one place. tools/rocketmq/src/resources.ts provisions
  * them (apps cannot import tools, so the names are repeated there).
  */
-/** FIFO group of `chat-requests`: orderly, 3 retries (see TurnSettings.finalAttempt). */
+/** Group of the FIFO topic `chat-requests`: consumed concurrently, 3 retries (see TurnSettings.finalAttempt). */
 export const SCHEDULER_GROUP = 'llm-scheduler';
 /** Lite group on `chat`: reads a session's whole log before each turn. */
 export const SCHEDULER_HISTORY_GROUP = 'llm-scheduler-history';

@@ -1,3 +1,4 @@
+import { endsTurn, TurnEvent } from '@litesession/chat-protocol';
 import { io, type Socket } from 'socket.io-client';
 import { SeqTracker } from './seq-tracker';
 
@@ -165,13 +166,9 @@ export class SessionClient {
       this.resumeMs = received - this.reconnectedAt;
       this.lostAt = undefined;
     }
-    if (event.type === 'token' && event.text) this.meter.token(event.ts, received, countTokens(event.text));
-    else if (
-      event.type.startsWith('turn.') &&
-      event.type !== 'turn.started' &&
-      event.type !== 'turn.restarted'
-    )
-      this.turnEnded = true;
+    if (event.type === TurnEvent.Token && event.text)
+      this.meter.token(event.ts, received, countTokens(event.text));
+    else if (endsTurn(event.type)) this.turnEnded = true;
   }
 }
 

@@ -39,7 +39,9 @@ export async function runCapacity(
     samples.push({ sessions: 0, gatewayRssBytes: rssBytes(gatewayPid) });
     for (let step = 1; step <= steps; step += 1) {
       const count = Math.round((target * step) / steps) - Math.round((target * (step - 1)) / steps);
-      const before = metricsUrl ? histogramOf(await scrape(metricsUrl), SUBSCRIBE_HISTOGRAM) : undefined;
+      const lastStep = step === steps;
+      const before =
+        metricsUrl && lastStep ? histogramOf(await scrape(metricsUrl), SUBSCRIBE_HISTOGRAM) : undefined;
       const opened = await pool.open(count, running.gatewayUrls, {
         startTurn: false,
         concurrency: settings.openConcurrency,
@@ -49,7 +51,7 @@ export async function runCapacity(
       errors += opened.failed;
       openMs += opened.elapsedMs;
       await sleep(SETTLE_MS);
-      if (metricsUrl && before && step === steps) {
+      if (metricsUrl && before) {
         const delta = histogramDelta(before, histogramOf(await scrape(metricsUrl), SUBSCRIBE_HISTOGRAM));
         subscribe = secondsToMs(summaryFromBuckets(delta.buckets, delta.sum));
       }

@@ -3,20 +3,23 @@
 import { createServer } from 'node:http';
 import Redis from 'ioredis';
 import { type BenchEvent, baselineEnv, runUntilSignalled } from './baseline-server';
-import { entryIdForSeq, EVENT_FIELD, REQUESTS_STREAM, sessionStreamKey } from './redis-source';
+import {
+  entryIdForSeq,
+  EVENT_FIELD,
+  messageOf,
+  quitTimeout,
+  REQUESTS_STREAM,
+  RETRY_PAUSE_MS,
+  sessionStreamKey,
+  sleep,
+  type StreamsReply,
+} from './redis-streams';
 import { benchToken, paceTokens } from './token-pacer';
 
 const GROUP = 'generators';
 const READ_COUNT = 100;
-const RETRY_PAUSE_MS = 500;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-/** How long QUIT may take before the connection is just dropped; unref'd, so it never holds the process. */
-const quitTimeout = () => new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const log = (message: string) => console.error(`[redis-generator] ${message}`);
-
-type XReadGroupReply = Array<[key: string, entries: Array<[id: string, fields: string[]]>]> | null;
 
 interface TurnRequest {
   requestId: string;
@@ -85,7 +88,7 @@ class TurnGenerator {
           'STREAMS',
           REQUESTS_STREAM,
           '>',
-        )) as XReadGroupReply;
+        )) as StreamsReply;
         for (const [, entries] of reply ?? []) {
           for (const [requestId, fields] of entries) void this.runTurn(toRequest(requestId, fields));
         }

@@ -2,7 +2,8 @@
 import Redis from 'ioredis';
 import { findRedisServer, type RedisServerProcess, startRedisServer } from '../paths/redis-server-process';
 import type { BenchEvent } from './baseline-server';
-import { entryIdForSeq, EVENT_FIELD, RedisSource, REQUESTS_STREAM, sessionStreamKey } from './redis-source';
+import { RedisSource } from './redis-source';
+import { entryIdForSeq, EVENT_FIELD, REQUESTS_STREAM, sessionStreamKey } from './redis-streams';
 
 const installed = findRedisServer() !== undefined;
 if (!installed) {

@@ -2,34 +2,21 @@
 // blocked XREAD per gateway process reads all of its open sessions at once.
 import Redis from 'ioredis';
 import type { BenchEvent, SessionSource } from './baseline-server';
-
-/** Where the gateways ask for turns; the generator (redis-generator.ts) reads it with a consumer group. */
-export const REQUESTS_STREAM = 'bench:requests';
-
-/** Session `sessionId`'s events, one entry per event. */
-export function sessionStreamKey(sessionId: string): string {
-  return `bench:s:${sessionId}`;
-}
-
-/** Event `seq` is entry `0-{seq+1}`: explicit IDs make resume a plain XREAD (`0-0` is not a valid ID). */
-export function entryIdForSeq(seq: number): string {
-  return `0-${seq + 1}`;
-}
-
-/** The field of an entry that holds the event's JSON. */
-export const EVENT_FIELD = 'e';
+import {
+  EVENT_FIELD,
+  messageOf,
+  quitTimeout,
+  REQUESTS_STREAM,
+  RETRY_PAUSE_MS,
+  sessionStreamKey,
+  sleep,
+  type StreamsReply,
+} from './redis-streams';
 
 const READ_COUNT = 1000;
-const RETRY_PAUSE_MS = 500;
 const UNBLOCK_RETRY_MS = 1;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-/** How long QUIT may take before the connection is just dropped; unref'd, so it never holds the process. */
-const quitTimeout = () => new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const log = (message: string) => console.error(`[redis-source] ${message}`);
-
-type XReadReply = Array<[key: string, entries: Array<[id: string, fields: string[]]>]> | null;
 
 /** One open() of a session: what it has been given so far. */
 interface Subscription {
@@ -144,7 +131,7 @@ export class RedisSource implements SessionSource {
     void read.settled.then(() => {
       if (this.read === read) this.read = undefined;
     });
-    for (const [key, entries] of ((await reply) as XReadReply) ?? []) this.deliver(key, entries);
+    for (const [key, entries] of ((await reply) as StreamsReply) ?? []) this.deliver(key, entries);
   }
 
   private deliver(key: string, entries: Array<[id: string, fields: string[]]>): void {
