@@ -29,8 +29,14 @@ export default [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:tool', 'type:util'] },
             {
+              // The wire contract (libs/chat-protocol): what browsers, Node clients and servers share.
+              sourceTag: 'scope:contract',
+              onlyDependOnLibsWithTags: ['scope:contract'],
+              bannedExternalImports: ['node:*', '@nestjs/*', 'socket.io*', 'rocketmq-client-nodejs'],
+            },
+            {
               sourceTag: 'scope:shared',
-              onlyDependOnLibsWithTags: ['scope:shared'],
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:contract'],
               bannedExternalImports: [
                 'socket.io',
                 'socket.io-client',
@@ -41,25 +47,25 @@ export default [
             {
               // The browser/Node client SDK: socket.io-client yes, server frameworks no.
               sourceTag: 'scope:client',
-              onlyDependOnLibsWithTags: ['scope:client'],
+              onlyDependOnLibsWithTags: ['scope:client', 'scope:contract'],
               bannedExternalImports: ['socket.io', '@nestjs/*', 'rocketmq-client-nodejs', 'node:*'],
             },
             {
               sourceTag: 'scope:gateway',
-              onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared', 'scope:client'],
+              onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared', 'scope:client', 'scope:contract'],
             },
             {
               sourceTag: 'scope:llm-scheduler',
-              onlyDependOnLibsWithTags: ['scope:llm-scheduler', 'scope:shared'],
+              onlyDependOnLibsWithTags: ['scope:llm-scheduler', 'scope:shared', 'scope:contract'],
             },
             {
               // End-to-end suites drive the apps from outside, with the tools that run them.
               sourceTag: 'scope:e2e',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:client', 'scope:tools'],
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:client', 'scope:tools', 'scope:contract'],
             },
             {
               sourceTag: 'scope:tools',
-              onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared', 'scope:client'],
+              onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared', 'scope:client', 'scope:contract'],
             },
           ],
         },

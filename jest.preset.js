@@ -1,23 +1,25 @@
 // Shared Jest settings for every project. ts-jest transpiles only (isolatedModules);
 // type errors are caught by each project's `typecheck` target, which keeps test start-up fast on 2 cores.
 const path = require('node:path');
+const { pathsToModuleNameMapper } = require('ts-jest');
+const { compilerOptions } = require('./tsconfig.base.json');
 
 module.exports = {
   testEnvironment: 'node',
+  // Many unit tests do real work (compile with SWC, start servers on loopback). Jest's 5 s default fails
+  // them on a busy 2-core machine; no test may depend on an idle CPU. Timing goals live in tools/bench.
+  testTimeout: 30_000,
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true }],
+    // jose 6 ships ES modules only; Node 20 loads them with require(esm), Jest 30 on Node 20 does not.
+    '^.+/node_modules/jose/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' }, isolatedModules: true },
+    ],
   },
-  moduleNameMapper: {
-    '^@litesession/rocketmq$': path.join(__dirname, 'libs/rocketmq/src/index.ts'),
-    '^@litesession/rocketmq/health$': path.join(__dirname, 'libs/rocketmq/src/health.ts'),
-    '^@litesession/rocketmq/testing$': path.join(__dirname, 'libs/rocketmq/src/testing.ts'),
-    '^@litesession/rocketmq/transport$': path.join(__dirname, 'libs/rocketmq/src/transport.ts'),
-    '^@litesession/rocketmq-tools$': path.join(__dirname, 'tools/rocketmq/src/index.ts'),
-    '^@litesession/chat-protocol$': path.join(__dirname, 'libs/chat-protocol/src/index.ts'),
-    '^@litesession/client$': path.join(__dirname, 'libs/client/src/index.ts'),
-    '^@litesession/stack-tools$': path.join(__dirname, 'tools/stack/src/index.ts'),
-    '^@litesession/test-runner$': path.join(__dirname, 'tools/test-runner/src/index.ts'),
-  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // The workspace's path aliases, from tsconfig.base.json (one definition).
+  moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: `${__dirname}/` }),
   reporters: ['default', path.join(__dirname, 'tools/test-runner/src/results-reporter.js')],
 };

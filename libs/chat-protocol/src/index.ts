@@ -1,5 +1,6 @@
+// The wire contract of LiteSession, shared by the gateway, the scheduler, the client SDK, the demo and the
+// bench. Browser-safe: no Node built-ins, no frameworks.
 export {
-  CHAT_REQUESTS_TOPIC,
   type ChatRequest,
   type ChatSendRequest,
   type ChatCancelRequest,
@@ -7,6 +8,51 @@ export {
   decodeChatRequest,
   InvalidChatRequestError,
 } from './lib/chat-request';
-export { turnIdFor } from './lib/turn-id';
-export { TurnEvent, type TurnEventType, endsTurn, CHAT_CONTROL_TOPIC, CancelTurn } from './lib/turn-events';
+export { TurnEvent, type TurnEventType, endsTurn, CancelTurn } from './lib/turn-events';
+export {
+  CHAT_TOPIC,
+  CHAT_REQUESTS_TOPIC,
+  CHAT_CONTROL_TOPIC,
+  CHAT_TRANSCRIPT_TOPIC,
+  GATEWAY_GROUP,
+  SCHEDULER_GROUP,
+  SCHEDULER_HISTORY_GROUP,
+  SCHEDULER_CONTROL_GROUP,
+  SCHEDULER_TRANSCRIPT_GROUP,
+  SCHEDULER_RETRIES,
+  SCHEDULER_FINAL_ATTEMPT,
+  SCHEDULER_RETRY_BACKOFF,
+  TOPICS,
+  GROUPS,
+  type TopicType,
+  type TopicSettings,
+  type GroupSettings,
+} from './lib/topology';
 export { TurnLedger, type TurnRecord, type LedgerEvent } from './lib/turn-ledger';
+export { AttemptFence, attemptOf, type FencedEvent } from './lib/attempt-fence';
+export {
+  type HandshakeAuth,
+  SESSION_ID_PATTERN,
+  MAX_CREDENTIAL_LENGTH,
+  MAX_RESUME_TOKEN_LENGTH,
+  CLIENT_MESSAGE_ID_PATTERN,
+  MAX_TURN_ID_LENGTH,
+} from './lib/handshake';
+export {
+  ConnectionErrorCodes,
+  type ConnectionErrorCode,
+  type ChatErrorPayload,
+  AckErrorCodes,
+  type AckErrorCode,
+  type ChatAck,
+  type ChatAckRefusal,
+  refused,
+} from './lib/errors';
+export type {
+  SessionPayload,
+  SessionRenewedPayload,
+  ServerStatusPayload,
+  ChatEventPayload,
+  ServerToClientEvents,
+} from './lib/server-events';
+export { checkShape, isPlainObject, type ShapeLimits, type ShapeVerdict } from './lib/shape';

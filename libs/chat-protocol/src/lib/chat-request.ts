@@ -1,8 +1,7 @@
 /**
- * Requests from gateways to the LLM scheduler, on the FIFO topic `chat-requests` with the session id as
- * message group (so one session's requests are handled in order). JSON, versioned like session events.
+ * Requests from gateways to the LLM scheduler, on the FIFO topic `chat-requests` (topology.ts) with the
+ * session id as message group. JSON, versioned like session events.
  */
-export const CHAT_REQUESTS_TOPIC = 'chat-requests';
 
 export interface ChatSendRequest {
   v: 1;
@@ -12,6 +11,11 @@ export interface ChatSendRequest {
   text: string;
   clientMessageId?: string;
   ts: number;
+  /**
+   * Set on a copy a gateway sent because the session's log did not show the turn (1, 2, …): while the
+   * turn runs, a copy is a duplicate, never a takeover.
+   */
+  resend?: number;
 }
 
 export interface ChatCancelRequest {
@@ -28,8 +32,9 @@ export class InvalidChatRequestError extends Error {
   override name = 'InvalidChatRequestError';
 }
 
-export function encodeChatRequest(request: ChatRequest): Buffer {
-  return Buffer.from(JSON.stringify(request), 'utf8');
+/** The JSON text of a request, as stored in a `chat-requests` message body (UTF-8). */
+export function encodeChatRequest(request: ChatRequest): string {
+  return JSON.stringify(request);
 }
 
 /** Parses a request; anything that is not a v1 request is an InvalidChatRequestError. */
@@ -42,6 +47,7 @@ export function decodeChatRequest(value: unknown): ChatRequest {
     text?: unknown;
     clientMessageId?: unknown;
     ts?: unknown;
+    resend?: unknown;
   } | null;
   if (typeof r !== 'object' || r === null || r.v !== 1)
     throw new InvalidChatRequestError('not a v1 chat request');
@@ -62,6 +68,12 @@ export function decodeChatRequest(value: unknown): ChatRequest {
       ts: r.ts,
     };
     if (r.clientMessageId !== undefined) send.clientMessageId = r.clientMessageId;
+    if (r.resend !== undefined) {
+      if (!Number.isSafeInteger(r.resend) || (r.resend as number) < 1) {
+        throw new InvalidChatRequestError('resend must be a positive integer');
+      }
+      send.resend = r.resend as number;
+    }
     return send;
   }
   if (r.kind === 'chat.cancel')

@@ -29,10 +29,5 @@ export function endsTurn(type: string): boolean {
   return ENDINGS.has(type);
 }
 
-/**
- * Per-session control channels `chat-control/{sessionId}` (a second LITE parent topic): gateways write a
- * cancellation there and the scheduler running the turn watches it. Kept out of the session log so that
- * clients see only the events above.
- */
-export const CHAT_CONTROL_TOPIC = 'chat-control';
+/** The event a gateway writes on a session's control channel (CHAT_CONTROL_TOPIC) to cancel a turn. */
 export const CancelTurn = 'turn.cancel';

@@ -46,4 +46,44 @@ describe('TurnLedger', () => {
     ledger.observe({ type: 'turn.completed', turnId: 'ghost', text: 'x' });
     expect(ledger.turns()).toEqual([]);
   });
+
+  it('does not let a superseded attempt end or reopen a turn taken over by another one', () => {
+    const ledger = new TurnLedger();
+    const a1 = { attempt: 'a1' };
+    const a2 = { attempt: 'a2' };
+    ledger.observe({ type: 'user.message', turnId: 't', text: 'hi', data: a1 });
+    ledger.observe({ type: 'turn.restarted', turnId: 't', data: a2 });
+    ledger.observe({ type: 'turn.completed', turnId: 't', text: 'old writer', data: a1 });
+    expect(ledger.get('t')?.status).toBe('running');
+    ledger.observe({ type: 'turn.completed', turnId: 't', text: 'new writer', data: a2 });
+    expect(ledger.get('t')).toMatchObject({ status: 'completed', reply: 'new writer' });
+    ledger.observe({ type: 'user.message', turnId: 't', text: 'hi', data: { attempt: 'repeat' } });
+    expect(ledger.turns()).toHaveLength(1);
+  });
+
+  it("keeps when the turn's writer last wrote, not counting repeated user.messages", () => {
+    const ledger = new TurnLedger();
+    ledger.observe({ type: 'user.message', turnId: 't', text: 'hi', ts: 100 });
+    ledger.observe({ type: 'token', turnId: 't', text: 'a', ts: 200 });
+    ledger.observe({ type: 'user.message', turnId: 't', text: 'hi', ts: 900 });
+    expect(ledger.get('t')?.lastWrittenAt).toBe(200);
+  });
+
+  it('clones into an independent ledger with the same turns and fence', () => {
+    const ledger = new TurnLedger();
+    ledger.observe({ type: 'user.message', turnId: 't', text: 'hi', data: { attempt: 'a1' } });
+    ledger.observe({ type: 'turn.restarted', turnId: 't', data: { attempt: 'a2' } });
+
+    const copy = ledger.clone();
+    copy.observe({ type: 'turn.completed', turnId: 't', text: 'stale', data: { attempt: 'a1' } });
+    expect(copy.get('t')?.status).toBe('running'); // the fence came along
+    copy.observe({ type: 'turn.completed', turnId: 't', text: 'done', data: { attempt: 'a2' } });
+    copy.observe({ type: 'user.message', turnId: 'u', text: 'next' });
+
+    expect(copy.get('t')).toMatchObject({ status: 'completed', reply: 'done' });
+    expect(ledger.get('t')).toMatchObject({ status: 'running' });
+    expect(ledger.get('t')?.reply).toBeUndefined();
+    expect(ledger.turns()).toHaveLength(1);
+    expect(copy.turns().map((turn) => turn.number)).toEqual([1, 2]);
+  });
 });

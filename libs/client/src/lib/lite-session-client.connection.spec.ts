@@ -44,6 +44,7 @@ describe('LiteSessionClient connection', () => {
       node: 'node-a',
       url: 'http://a',
       attempt: 0,
+      broker: 'ok',
     });
     expect(stored()).toEqual({ sessionId: 's1', resumeToken: 'token-s1' });
   });

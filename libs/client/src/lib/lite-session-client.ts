@@ -4,12 +4,13 @@ import { createSocketIoSocket } from './default-socket';
 import { LiteSessionError } from './errors';
 import { EventSequencer } from './event-sequencer';
 import { PendingRequests } from './pending-requests';
-import { isChatEvent, parseSession, toChatError } from './server-payloads';
+import { isChatEvent, isRecord, parseRenewal, parseSession, toChatError } from './server-payloads';
 import { defaultStorage, SessionStore } from './session-store';
 import { TurnViews } from './turn-views';
 import { TypedEmitter } from './typed-emitter';
 import type {
   ConnectionState,
+  CredentialSource,
   HandshakeAuth,
   LiteSessionClientEvents,
   LiteSessionClientOptions,
@@ -22,13 +23,22 @@ export const STABLE_CONNECTION_MS = 5000;
 const DEFAULT_ACK_TIMEOUT_MS = 10_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 // Codes after which reconnecting cannot help: the app decides what to do (docs/protocol.md).
-const FATAL_CODES: ReadonlySet<string> = new Set(['invalid_session', 'session_moved', 'invalid_handshake']);
+const FATAL_CODES: ReadonlySet<string> = new Set([
+  'invalid_session',
+  'session_expired',
+  'session_moved',
+  'invalid_handshake',
+  'unauthorized',
+]);
+// The session itself is gone for this client: forget it, so that the next connect() starts a new one.
+const SESSION_GONE: ReadonlySet<string> = new Set(['invalid_session', 'session_expired']);
 
 interface ConnectionFields {
   status: ConnectionState['status'];
   node?: string;
   url?: string;
   attempt: number;
+  broker?: ConnectionState['broker'];
 }
 
 /**
@@ -42,6 +52,7 @@ export class LiteSessionClient extends TypedEmitter<LiteSessionClientEvents> {
   private readonly openSocket: (url: string, auth: HandshakeAuth) => SocketLike;
   private readonly backoff: Backoff;
   private readonly ackTimeoutMs: number;
+  private readonly credential: CredentialSource | undefined;
   private readonly sequencer: EventSequencer;
   private readonly views = new TurnViews();
   private readonly requests: PendingRequests;
@@ -54,6 +65,8 @@ export class LiteSessionClient extends TypedEmitter<LiteSessionClientEvents> {
   private urlIndex = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private waiters: Array<{ resolve: (state: ConnectionState) => void; reject: (error: Error) => void }> = [];
+  /** Counts connection attempts that fetch a credential first, so that a stale fetch opens nothing. */
+  private openAttempt = 0;
 
   /** @throws TypeError without gateway URLs. */
   constructor(options: LiteSessionClientOptions) {
@@ -65,6 +78,7 @@ export class LiteSessionClient extends TypedEmitter<LiteSessionClientEvents> {
     this.openSocket = options.createSocket ?? createSocketIoSocket;
     this.backoff = new Backoff(options.reconnect);
     this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+    this.credential = options.token;
     const stored = this.store.load();
     if (stored) this.session = { sessionId: stored.sessionId, resumeToken: stored.resumeToken };
     this.sequencer = new EventSequencer(options.replayHistory ? undefined : stored?.lastSeq);
@@ -84,14 +98,17 @@ export class LiteSessionClient extends TypedEmitter<LiteSessionClientEvents> {
     if (this.session) state.sessionId = this.session.sessionId;
     if (this.connection.node !== undefined) state.node = this.connection.node;
     if (this.connection.url !== undefined) state.url = this.connection.url;
+    if (this.connection.broker !== undefined) state.broker = this.connection.broker;
     if (this.sequencer.lastSeq !== undefined) state.lastSeq = this.sequencer.lastSeq;
     return state;
   }
 
   /**
    * Opens the session (the stored one, else a new one) and resolves on the first `session` event; keeps
-   * retrying while the gateways are unreachable or `unavailable`.
-   * @throws LiteSessionError `invalid_session`, `session_moved`, `invalid_handshake`, or `closed` on close().
+   * retrying while the gateways are unreachable, `unavailable` or `rate_limited`, and fetching a fresh
+   * credential after `token_expired` when `token` is a function.
+   * @throws LiteSessionError `unauthorized`, `invalid_session`, `session_expired`, `session_moved`,
+   * `invalid_handshake`, `token_expired` (with a fixed `token`), or `closed` on close().
    */
   connect(): Promise<ConnectionState> {
     if (this.connection.status === 'connected') return Promise.resolve(this.state);
@@ -166,10 +183,32 @@ export class LiteSessionClient extends TypedEmitter<LiteSessionClientEvents> {
 
   private open(status: 'connecting' | 'reconnecting'): void {
     const url = this.urls[this.urlIndex % this.urls.length] as string;
-    this.setConnection({ status, url, node: undefined });
+    this.setConnection({ status, url, node: undefined, broker: undefined });
+    const source = this.credential;
+    if (typeof source !== 'function') return this.openWith(url, source);
+    // A fresh credential for every attempt; only the newest attempt may open a socket.
+    const attempt = (this.openAttempt += 1);
+    Promise.resolve()
+      .then(source)
+      .then((token) => {
+        if (attempt !== this.openAttempt || this.connection.status === 'closed') return;
+        if (typeof token !== 'string') throw new TypeError('the token function returned no string');
+        this.openWith(url, token);
+      })
+      .catch((error: unknown) => {
+        if (attempt !== this.openAttempt || this.connection.status === 'closed') return;
+        this.reconnect();
+        this.emit(
+          'error',
+          new LiteSessionError('credential_failed', 'The token function failed', { cause: error }),
+        );
+      });
+  }
+
+  private openWith(url: string, token: string | undefined): void {
     let socket: SocketLike;
     try {
-      socket = this.openSocket(url, this.handshakeAuth());
+      socket = this.openSocket(url, this.handshakeAuth(token));
     } catch (error) {
       this.reconnect();
       return this.emit(
@@ -185,16 +224,20 @@ export class LiteSessionClient extends TypedEmitter<LiteSessionClientEvents> {
       });
     };
     on('session', (payload) => this.onSession(payload));
+    on('session.renewed', (payload) => this.onRenewal(payload));
     on('chat.event', (payload) => this.onChatEvent(payload));
     on('chat.error', (payload) => this.onChatError(payload));
     on('server.draining', () => this.reconnect());
+    on('server.status', (payload) => this.onServerStatus(payload));
     on('connect_error', (error) => this.onTransportError(`Could not connect to ${url}`, error));
     on('disconnect', (reason) => this.onTransportError(`Connection to ${url} lost (${String(reason)})`));
   }
 
-  private handshakeAuth(): HandshakeAuth {
-    if (!this.session) return {};
-    const auth: HandshakeAuth = { ...this.session };
+  private handshakeAuth(token: string | undefined): HandshakeAuth {
+    const auth: HandshakeAuth = token === undefined ? {} : { token };
+    if (!this.session) return auth;
+    auth.sessionId = this.session.sessionId;
+    auth.resumeToken = this.session.resumeToken;
     if (this.sequencer.lastSeq !== undefined) auth.lastSeq = this.sequencer.lastSeq;
     return auth;
   }
@@ -211,10 +254,24 @@ export class LiteSessionClient extends TypedEmitter<LiteSessionClientEvents> {
     this.persist();
     this.live = true;
     this.connectedAt = Date.now();
-    this.setConnection({ status: 'connected', node, attempt: 0 });
+    this.setConnection({ status: 'connected', node, attempt: 0, broker: 'ok' });
     const waiters = this.waiters.splice(0);
     waiters.forEach((waiter) => waiter.resolve(this.state));
     this.requests.flush();
+  }
+
+  private onServerStatus(payload: unknown): void {
+    const broker = isRecord(payload) ? payload['broker'] : undefined;
+    if (!this.live || (broker !== 'ok' && broker !== 'unavailable')) return;
+    this.setConnection({ broker });
+  }
+
+  /** A long-lived connection got a fresh resume token: keep it for the next reconnect. */
+  private onRenewal(payload: unknown): void {
+    const renewal = parseRenewal(payload);
+    if (!this.live || !renewal || !this.session) return;
+    this.session = { sessionId: this.session.sessionId, resumeToken: renewal.resumeToken };
+    this.persist();
   }
 
   private onChatEvent(payload: unknown): void {
@@ -234,10 +291,13 @@ export class LiteSessionClient extends TypedEmitter<LiteSessionClientEvents> {
     const error = toChatError(payload);
     const code = error.code;
     // The client acts first, so that a listener of `error` already sees the new state (e.g. may connect()).
-    if (!FATAL_CODES.has(code)) {
-      this.reconnect();
+    // An expired credential is fatal only when the client cannot fetch a fresh one.
+    const fatal =
+      FATAL_CODES.has(code) || (code === 'token_expired' && typeof this.credential !== 'function');
+    if (!fatal) {
+      this.reconnect(error.retryAfterMs);
     } else {
-      if (code === 'invalid_session') this.forgetStored();
+      if (SESSION_GONE.has(code)) this.forgetStored();
       this.stop(error);
     }
     this.emit('error', error);
@@ -254,8 +314,8 @@ export class LiteSessionClient extends TypedEmitter<LiteSessionClientEvents> {
     this.emit('error', new LiteSessionError('timeout', `No acknowledgement within ${this.ackTimeoutMs} ms`));
   }
 
-  /** Drops the current connection and opens the next one (next URL) after a backoff delay. */
-  private reconnect(): void {
+  /** Drops the current connection and opens the next one (next URL) after a backoff delay (at least `minDelayMs`). */
+  private reconnect(minDelayMs = 0): void {
     const lastedMs = this.live ? Date.now() - this.connectedAt : 0;
     clearTimeout(this.reconnectTimer);
     this.dropSocket();
@@ -264,20 +324,24 @@ export class LiteSessionClient extends TypedEmitter<LiteSessionClientEvents> {
     this.setConnection({
       status: 'reconnecting',
       node: undefined,
+      broker: undefined,
       url: this.urls[this.urlIndex % this.urls.length],
       attempt: this.connection.attempt + 1,
     });
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      this.open('reconnecting');
-    }, this.backoff.next());
+    this.reconnectTimer = setTimeout(
+      () => {
+        this.reconnectTimer = undefined;
+        this.open('reconnecting');
+      },
+      Math.max(minDelayMs, this.backoff.next()),
+    );
   }
 
   private stop(error: LiteSessionError): void {
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     this.dropSocket();
-    this.setConnection({ status: 'closed', node: undefined });
+    this.setConnection({ status: 'closed', node: undefined, broker: undefined });
     this.waiters.splice(0).forEach((waiter) => waiter.reject(error));
     this.requests.rejectAll(error);
   }

@@ -1,19 +1,23 @@
+import type { SessionPayload, SessionRenewedPayload } from '@litesession/chat-protocol';
 import { LiteSessionError } from './errors';
 import type { ChatEvent } from './types';
 
-/** The `session` event: the session the connection serves. */
-export interface SessionPayload {
-  sessionId: string;
-  resumeToken: string;
-  node?: string;
-}
-
 /** Reads a `session` payload; undefined when malformed. */
-export function parseSession(value: unknown): SessionPayload | undefined {
+export function parseSession(
+  value: unknown,
+): (Pick<SessionPayload, 'sessionId' | 'resumeToken'> & Partial<SessionPayload>) | undefined {
   if (!isRecord(value)) return undefined;
   const { sessionId, resumeToken, node } = value;
   if (typeof sessionId !== 'string' || typeof resumeToken !== 'string') return undefined;
   return typeof node === 'string' ? { sessionId, resumeToken, node } : { sessionId, resumeToken };
+}
+
+/** Reads a `session.renewed` payload; undefined when malformed. */
+export function parseRenewal(value: unknown): SessionRenewedPayload | undefined {
+  if (!isRecord(value)) return undefined;
+  const { resumeToken, resumeTokenExpiresAt } = value;
+  if (typeof resumeToken !== 'string' || typeof resumeTokenExpiresAt !== 'number') return undefined;
+  return { resumeToken, resumeTokenExpiresAt };
 }
 
 /** True for a well-formed `chat.event` payload (further fields pass through untouched). */
@@ -29,7 +33,9 @@ export function isChatEvent(value: unknown): value is ChatEvent {
 export function toChatError(value: unknown): LiteSessionError {
   const code = isRecord(value) && typeof value['code'] === 'string' ? value['code'] : 'invalid_response';
   const message = isRecord(value) && typeof value['message'] === 'string' ? value['message'] : code;
-  return new LiteSessionError(code, message);
+  const retryAfterMs =
+    isRecord(value) && typeof value['retryAfterMs'] === 'number' ? value['retryAfterMs'] : undefined;
+  return new LiteSessionError(code, message, retryAfterMs === undefined ? {} : { retryAfterMs });
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -113,4 +113,27 @@ describe('TurnViews', () => {
     expect(views.accepted('a', 'hello')).toBeUndefined();
     expect(views.list()).toHaveLength(1);
   });
+
+  it('ignores what a superseded attempt writes after the turn was taken over', () => {
+    const views = new TurnViews();
+    const event = (seq: number, type: string, attempt: string, text?: string) =>
+      views.apply({
+        sessionId: 's',
+        seq,
+        ts: seq,
+        turnId: 't',
+        type,
+        attempt,
+        ...(text === undefined ? {} : { text }),
+      });
+    event(0, 'user.message', 'a1', 'hi');
+    event(1, 'turn.started', 'a1');
+    event(2, 'token', 'a1', 'Hel');
+    event(3, 'turn.restarted', 'a2');
+    expect(event(4, 'token', 'a1', 'lo (stale)')).toBeUndefined();
+    event(5, 'token', 'a2', 'Hello');
+    expect(event(6, 'turn.completed', 'a1', 'stale')).toBeUndefined();
+    event(7, 'turn.completed', 'a2', 'Hello');
+    expect(views.get('t')).toMatchObject({ status: 'completed', text: 'Hello', restarts: 1 });
+  });
 });

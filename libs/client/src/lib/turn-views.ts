@@ -1,3 +1,4 @@
+import { AttemptFence } from '@litesession/chat-protocol';
 import type { ChatEvent, TurnView } from './types';
 
 type Apply = (turn: TurnView, event: ChatEvent) => void;
@@ -43,14 +44,17 @@ export class TurnViews {
   private readonly byId = new Map<string, TurnView>();
   // Turns whose user.message was seen: a later one with the same turnId is a repeat.
   private readonly withMessage = new Set<string>();
+  private readonly fence = new AttemptFence();
 
   /** Applies one event; returns the changed view, or undefined when nothing changed. */
   apply(event: ChatEvent): TurnView | undefined {
     const apply = APPLY[event.type];
     if (event.turnId === undefined || apply === undefined) return undefined;
+    const repeat = event.type === 'user.message' && this.withMessage.has(event.turnId);
+    // A superseded attempt's late events (docs/protocol.md, "Restarts") change nothing.
+    if (repeat || !this.fence.admits(event)) return undefined;
     const turn = this.open(event.turnId);
     if (event.type === 'user.message') {
-      if (this.withMessage.has(event.turnId)) return undefined;
       this.withMessage.add(event.turnId);
       turn.userText = event.text ?? '';
       return turn;
@@ -79,6 +83,7 @@ export class TurnViews {
   clear(): void {
     this.byId.clear();
     this.withMessage.clear();
+    this.fence.clear();
   }
 
   private open(turnId: string): TurnView {

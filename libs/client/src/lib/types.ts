@@ -1,4 +1,7 @@
+import type { HandshakeAuth } from '@litesession/chat-protocol';
 import type { LiteSessionError } from './errors';
+
+export type { HandshakeAuth };
 
 /** One event of the session's log, as pushed by the gateway in `chat.event` (docs/protocol.md). */
 export interface ChatEvent {
@@ -11,6 +14,8 @@ export interface ChatEvent {
   text?: string;
   /** Milliseconds since the epoch, set by the writer. */
   ts: number;
+  /** The writer's attempt at the turn: after a `turn.restarted`, only its attempt's events count. */
+  attempt?: string;
 }
 
 /** What the log says about one turn, folded for display. */
@@ -39,6 +44,11 @@ export interface ConnectionState {
   lastSeq?: number;
   /** Reconnect attempts since the client was last connected. */
   attempt: number;
+  /**
+   * While connected: whether the gateway reaches the broker (`server.status`). While `unavailable` the
+   * stream is paused and requests may be refused with `unavailable`; nothing is lost.
+   */
+  broker?: 'ok' | 'unavailable';
 }
 
 /** The subset of the Web Storage API the client uses (`localStorage` fits). */
@@ -58,17 +68,19 @@ export interface SocketLike {
   disconnect(): unknown;
 }
 
-/** The handshake `auth` of a new session (`{}`) or of a resume. */
-export interface HandshakeAuth {
-  sessionId?: string;
-  resumeToken?: string;
-  lastSeq?: number;
-}
+/**
+ * The credential the gateway checks (e.g. a JWT from your identity provider), or a function that returns a
+ * fresh one; a function is called before every connection attempt, so an expired credential is replaced
+ * (like Ably's `authCallback`).
+ */
+export type CredentialSource = string | (() => string | Promise<string>);
 
 /** Options of `LiteSessionClient`. */
 export interface LiteSessionClientOptions {
   /** Gateway URLs, tried round-robin on reconnect. */
   urls: readonly string[];
+  /** Sent as the handshake's `token`; leave out only when the gateways run in anonymous mode. */
+  token?: CredentialSource;
   /** Where the session id, resume token and lastSeq are kept. @default globalThis.localStorage when present, else in memory */
   storage?: KeyValueStorage;
   /** The storage key. @default 'litesession' */
