@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { CHAT_CONTROL_TOPIC, CHAT_REQUESTS_TOPIC } from '@litesession/chat-protocol';
+import {
+  CHAT_CONTROL_TOPIC,
+  CHAT_REQUESTS_TOPIC,
+  CHAT_TOPIC,
+  GATEWAY_GROUP,
+} from '@litesession/chat-protocol';
 import { RocketMQModule } from '@litesession/rocketmq';
 import { type GatewayEnv, validateGatewayEnv } from './config/gateway.env';
 import { DemoModule } from './demo/demo.module';
@@ -16,12 +21,12 @@ import { SessionModule } from './session/session.module';
       inject: [ConfigService],
       useFactory: (config: ConfigService<GatewayEnv, true>) => ({
         endpoints: config.get('ROCKETMQ_ENDPOINTS', { infer: true }),
-        sessionChannels: { parentTopic: 'chat', consumerGroup: 'gateway' },
+        sessionChannels: { parentTopic: CHAT_TOPIC, consumerGroup: GATEWAY_GROUP },
         producerTopics: [CHAT_REQUESTS_TOPIC, CHAT_CONTROL_TOPIC],
       }),
     }),
     MetricsModule,
-    SessionModule,
+    SessionModule.forRoot(),
     HealthModule,
     DemoModule,
   ],

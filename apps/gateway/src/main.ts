@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import { IoAdapter } from '@nestjs/platform-socket.io';
 import { AppModule } from './app.module';
-import { toMessage } from './describe-error';
+import { logUnhandledRejections, toMessage } from '@litesession/edge';
+import { GatewayMetrics } from './metrics/gateway-metrics';
+import { SessionIoAdapter } from './adapters/session-io.adapter';
 import type { GatewayEnv } from './config/gateway.env';
 
 async function bootstrap(): Promise<void> {
@@ -15,9 +16,11 @@ async function bootstrap(): Promise<void> {
       ? ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
       : ['fatal', 'error', 'warn', 'log'],
   });
-  app.useWebSocketAdapter(new IoAdapter(app));
-  app.enableShutdownHooks();
+  const metrics = app.get(GatewayMetrics);
+  logUnhandledRejections(new Logger('Process'), () => metrics.unhandledRejections.inc());
   const config = app.get<ConfigService<GatewayEnv, true>>(ConfigService);
+  app.useWebSocketAdapter(new SessionIoAdapter(app, config.get('MAX_TEXT_CHARS', { infer: true })));
+  app.enableShutdownHooks();
   const [port, host] = [config.get('PORT', { infer: true }), config.get('HOST', { infer: true })];
   await app.listen(port, host);
   Logger.log(

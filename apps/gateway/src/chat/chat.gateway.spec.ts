@@ -1,17 +1,22 @@
+import { BrokerStatus } from '../session/broker-status';
 import { SessionTurnsRegistry } from '../session/session-turns';
 import { type INestApplication, Logger } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { Test } from '@nestjs/testing';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
-import { decodeChatRequest, turnIdFor } from '@litesession/chat-protocol';
+import { decodeChatRequest } from '@litesession/chat-protocol';
+import { turnIdFor } from './turn-id';
 import { RocketMQProducer, SessionChannels, type SendOptions } from '@litesession/rocketmq';
 import { InMemorySessionChannels } from '@litesession/rocketmq/testing';
-import { CHAT_LIMITS, DRAIN_GRACE_MS, GATEWAY_NODE_ID } from '../config/gateway.tokens';
+import { CHAT_LIMITS, DRAIN_GRACE_MS, GATEWAY_NODE_ID, REQUEST_RESENDS } from '../config/gateway.tokens';
 import { DrainState } from '../health/drain-state';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { ResumeTokens } from '../session/resume-token';
+import { AdmissionModule } from '../admission/admission.module';
+import { validateGatewayEnv } from '../config/gateway.env';
 import { SessionGateway } from '../session/session.gateway';
 import { ChatGateway } from './chat.gateway';
+import { RequestResender } from './request-resender';
 
 /** Stands in for the producer: records what chat.send queued, or fails on demand. */
 class FakeProducer {
@@ -43,17 +48,27 @@ describe('ChatGateway (chat.send)', () => {
     producer = new FakeProducer();
     channels = new InMemorySessionChannels();
     const moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          validate: () => validateGatewayEnv({ SESSION_SECRET: 'x'.repeat(32), AUTH_MODE: 'anonymous' }),
+        }),
+        AdmissionModule.forRoot(),
+      ],
       providers: [
         SessionGateway,
         ChatGateway,
         { provide: SessionChannels, useValue: channels },
         { provide: RocketMQProducer, useValue: producer },
-        { provide: ResumeTokens, useValue: new ResumeTokens('x'.repeat(32)) },
         { provide: GATEWAY_NODE_ID, useValue: 'node-a' },
         DrainState,
         { provide: DRAIN_GRACE_MS, useValue: 50 },
         GatewayMetrics,
         SessionTurnsRegistry,
+        RequestResender,
+        { provide: REQUEST_RESENDS, useValue: { afterMs: 600_000, times: 0 } },
+        BrokerStatus,
         { provide: CHAT_LIMITS, useValue: { maxTextChars: 20, eventsPerSecond: 5 } },
       ],
     }).compile();
@@ -113,6 +128,12 @@ describe('ChatGateway (chat.send)', () => {
     ['a malformed clientMessageId', { text: 'hi', clientMessageId: 'a b' }],
     ['a string payload', 'hello'],
     ['no payload', undefined],
+    ['a null clientMessageId', { text: 'hi', clientMessageId: null }],
+    ['a nested object with a constructor key', { text: { constructor: { name: 'x' } } }],
+    ['a __proto__ key', JSON.parse('{"text": "hi", "__proto__": {"admin": true}}')],
+    ['an array', [{ text: 'hi' }]],
+    ['deep nesting', JSON.parse('{"text":' + '['.repeat(500) + ']'.repeat(500) + '}')],
+    ['binary data', { text: Buffer.from('hi') }],
   ])('refuses %s with invalid_payload, queues nothing and keeps the connection', async (_, payload) => {
     const ack = await send(payload);
     expect(ack).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });

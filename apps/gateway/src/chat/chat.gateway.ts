@@ -1,29 +1,27 @@
-import { Inject, Logger, UseFilters, UsePipes, ValidationPipe } from '@nestjs/common';
+import { Inject, Logger, UseFilters } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import {
-  CancelTurn,
-  CHAT_CONTROL_TOPIC,
-  CHAT_REQUESTS_TOPIC,
-  type ChatSendRequest,
-  encodeChatRequest,
-  turnIdFor,
-} from '@litesession/chat-protocol';
+import { CancelTurn, CHAT_CONTROL_TOPIC, type ChatSendRequest } from '@litesession/chat-protocol';
 import { RocketMQProducer } from '@litesession/rocketmq';
 import { CHAT_LIMITS, type ChatLimits } from '../config/gateway.tokens';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { SessionSocket } from '../session/session.gateway';
 import { SessionTurnsRegistry } from '../session/session-turns';
-import { type ChatAck, refused } from './chat-ack';
+import { type ChatAck, refused } from '@litesession/chat-protocol';
+import { turnIdFor } from './turn-id';
 import { ChatCancelDto } from './chat-cancel.dto';
-import { ChatSendDto } from './chat-send.dto';
+import { CHAT_PAYLOAD_SHAPE, ChatSendDto } from './chat-send.dto';
 import { TokenBucket } from './token-bucket';
 import { WsAckExceptionFilter } from './ws-ack-exception.filter';
-import { toMessage } from '../describe-error';
+import { RequestResender } from './request-resender';
+import { queueChatRequest } from './chat-requests';
+import { ShapeGuardPipe, strictValidationPipe, toMessage } from '@litesession/edge';
+
+/** The shape guard first: class-transformer must never walk a hostile payload (prototype keys, depth). */
+const payloadPipes = () => [new ShapeGuardPipe(CHAT_PAYLOAD_SHAPE), strictValidationPipe()];
 
 /** Client → server events. Each answers through its acknowledgement, never by closing the connection. */
-@WebSocketGateway({ transports: ['websocket'] })
+@WebSocketGateway()
 @UseFilters(WsAckExceptionFilter)
-@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }))
 export class ChatGateway {
   private readonly logger = new Logger(ChatGateway.name);
   private readonly buckets = new WeakMap<SessionSocket, TokenBucket>();
@@ -33,13 +31,14 @@ export class ChatGateway {
     @Inject(CHAT_LIMITS) private readonly limits: ChatLimits,
     private readonly metrics: GatewayMetrics,
     private readonly turns: SessionTurnsRegistry,
+    private readonly resender: RequestResender,
   ) {}
 
   /** Starts a turn: the request goes to the LLM scheduler, in order with the session's other requests. */
   @SubscribeMessage('chat.send')
   async send(
     @ConnectedSocket() socket: SessionSocket,
-    @MessageBody() body: ChatSendDto,
+    @MessageBody(...payloadPipes()) body: ChatSendDto,
   ): Promise<ChatAck<{ turnId: string }>> {
     return this.counted(await this.queueTurn(socket, body));
   }
@@ -48,7 +47,7 @@ export class ChatGateway {
   @SubscribeMessage('chat.cancel')
   async cancel(
     @ConnectedSocket() socket: SessionSocket,
-    @MessageBody() body: ChatCancelDto,
+    @MessageBody(...payloadPipes()) body: ChatCancelDto,
   ): Promise<ChatAck> {
     return this.counted(await this.requestCancel(socket, body));
   }
@@ -78,10 +77,7 @@ export class ChatGateway {
       ...(body.clientMessageId === undefined ? {} : { clientMessageId: body.clientMessageId }),
     };
     try {
-      await this.producer.send(CHAT_REQUESTS_TOPIC, encodeChatRequest(request), {
-        messageGroup: sessionId,
-        keys: [turnId],
-      });
+      await queueChatRequest(this.producer, request);
     } catch (error) {
       this.logger.warn(`chat.send of session ${sessionId} failed: ${toMessage(error)}`);
       return refused(
@@ -90,6 +86,7 @@ export class ChatGateway {
       );
     }
     turns.queuedTurn(turnId);
+    this.resender.watch(socket, turns, request);
     return { ok: true, turnId };
   }
 

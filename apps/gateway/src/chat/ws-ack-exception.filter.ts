@@ -1,5 +1,5 @@
 import { type ArgumentsHost, BadRequestException, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
-import { refused } from './chat-ack';
+import { refused } from '@litesession/chat-protocol';
 
 /**
  * Answers a failed client → server event through its acknowledgement, as the protocol says, instead of

@@ -1,21 +1,43 @@
-import { validateGatewayEnv } from './gateway.env';
+import fc from 'fast-check';
+import { EnvValidationError } from '@litesession/edge';
+import { GatewayEnv, validateGatewayEnv } from './gateway.env';
 
 const secret = 's'.repeat(32);
+const jwt = { SESSION_SECRET: secret, JWT_SECRET: 'j'.repeat(32) };
 
 describe('validateGatewayEnv', () => {
   it('applies defaults', () => {
-    const env = validateGatewayEnv({ SESSION_SECRET: secret });
-    expect(env).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', ROCKETMQ_ENDPOINTS: '127.0.0.1:8081' });
+    const env = validateGatewayEnv(jwt);
+    expect(env).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      ROCKETMQ_ENDPOINTS: '127.0.0.1:8081',
+      AUTH_MODE: 'jwt',
+      RESUME_TOKEN_TTL_SECONDS: 86_400,
+      MAX_SESSIONS_PER_NODE: 10_000,
+      TRUSTED_PROXIES: '',
+    });
     expect(env.GATEWAY_NODE_ID).toMatch(/^[A-Za-z0-9_.-]+$/);
   });
 
   it('reads values from strings', () => {
-    expect(
-      validateGatewayEnv({ SESSION_SECRET: secret, PORT: '4001', GATEWAY_NODE_ID: 'node-b' }),
-    ).toMatchObject({
+    expect(validateGatewayEnv({ ...jwt, PORT: '4001', GATEWAY_NODE_ID: 'node-b' })).toMatchObject({
       PORT: 4001,
       GATEWAY_NODE_ID: 'node-b',
     });
+  });
+
+  it('needs a way to check JWTs unless anonymous mode is asked for explicitly', () => {
+    expect(() => validateGatewayEnv({ SESSION_SECRET: secret })).toThrow('JWT_SECRET or JWT_JWKS_URL');
+    expect(validateGatewayEnv({ SESSION_SECRET: secret, AUTH_MODE: 'anonymous' }).AUTH_MODE).toBe(
+      'anonymous',
+    );
+    expect(
+      validateGatewayEnv({
+        SESSION_SECRET: secret,
+        JWT_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+      }),
+    ).toMatchObject({ AUTH_MODE: 'jwt' });
   });
 
   it('reports every problem at once', () => {
@@ -26,15 +48,43 @@ describe('validateGatewayEnv', () => {
         PORT: 'http',
         ROCKETMQ_ENDPOINTS: 'nohost',
         GATEWAY_NODE_ID: 'a b',
+        AUTH_MODE: 'open',
+        SESSION_SECRET_PREVIOUS: 'short',
       });
     } catch (error) {
       message = (error as Error).message;
     }
-    for (const name of ['SESSION_SECRET', 'PORT', 'ROCKETMQ_ENDPOINTS', 'GATEWAY_NODE_ID'])
+    for (const name of [
+      'SESSION_SECRET',
+      'PORT',
+      'ROCKETMQ_ENDPOINTS',
+      'GATEWAY_NODE_ID',
+      'AUTH_MODE',
+      'SESSION_SECRET_PREVIOUS',
+    ])
       expect(message).toContain(name);
   });
 
   it('requires the session secret', () => {
-    expect(() => validateGatewayEnv({})).toThrow('SESSION_SECRET');
+    expect(() => validateGatewayEnv({ JWT_SECRET: 'j'.repeat(32) })).toThrow('SESSION_SECRET');
+  });
+
+  it('throws nothing but EnvValidationError for any environment', () => {
+    const names = Object.keys(new GatewayEnv());
+    const value = fc.oneof(
+      fc.string(),
+      fc.stringMatching(/^-?\d{0,20}$/),
+      fc.constantFrom('', ' ', '0', '-1', '1e9', 'NaN'),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...names, 'OTHER'), value), (raw) => {
+        try {
+          validateGatewayEnv({ ...jwt, ...raw });
+        } catch (error) {
+          expect(error).toBeInstanceOf(EnvValidationError);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

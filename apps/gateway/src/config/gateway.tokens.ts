@@ -13,3 +13,13 @@ export interface ChatLimits {
 
 /** Injection token: how long clients get between \`server.draining\` and the disconnect at shutdown (ms). */
 export const DRAIN_GRACE_MS = Symbol('DRAIN_GRACE_MS');
+
+/** Injection token of the resending of requests the session's log does not show (RequestResender). */
+export const REQUEST_RESENDS = Symbol('REQUEST_RESENDS');
+
+export interface RequestResends {
+  /** Time between a request (or its last copy) and the next copy, in milliseconds. */
+  afterMs: number;
+  /** Copies at most, per request. */
+  times: number;
+}

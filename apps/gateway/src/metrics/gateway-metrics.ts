@@ -37,6 +37,18 @@ export class GatewayMetrics {
     labelNames: ['code'] as const,
     registers: [this.registry],
   });
+  readonly requestResends = new Counter({
+    name: 'litesession_gateway_request_resends_total',
+    help: 'Copies of queued requests whose turn the session log did not show in time (RequestResender), by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly unhandledRejections = new Counter({
+    name: 'litesession_gateway_unhandled_rejections_total',
+    help: 'Promise rejections no handler caught (each one is a bug; the process logs it and keeps serving)',
+    registers: [this.registry],
+  });
 
   constructor(channels: SessionChannels) {
     new Gauge({
@@ -53,6 +65,14 @@ export class GatewayMetrics {
       registers: [this.registry],
       collect() {
         this.set(channels.stats().stallRecoveries);
+      },
+    });
+    new Gauge({
+      name: 'litesession_gateway_stall_repositions',
+      help: 'Sessions re-positioned since start because events owed to them did not arrive',
+      registers: [this.registry],
+      collect() {
+        this.set(channels.stats().stallRepositions);
       },
     });
     collectDefaultMetrics({ register: this.registry });

@@ -1,23 +1,5 @@
+import { attemptOf, type ChatEventPayload } from '@litesession/chat-protocol';
 import type { SessionEvent } from '@litesession/rocketmq';
-
-/** Server → client events of the session protocol (docs/protocol.md). */
-export interface ServerToClientEvents {
-  session: (payload: { sessionId: string; resumeToken: string; node: string }) => void;
-  'chat.event': (payload: ChatEventPayload) => void;
-  'chat.error': (payload: { code: ChatErrorCode; message: string }) => void;
-  'server.draining': (payload: Record<string, never>) => void;
-}
-
-export interface ChatEventPayload {
-  sessionId: string;
-  seq: number;
-  turnId: string | undefined;
-  type: string;
-  text?: string;
-  ts: number;
-}
-
-export type ChatErrorCode = 'invalid_handshake' | 'invalid_session' | 'session_moved' | 'unavailable';
 
 /** What the gateway keeps on a socket once its handshake is accepted. */
 export interface SessionSocketData {
@@ -33,5 +15,7 @@ export function toChatEvent(event: SessionEvent): ChatEventPayload {
     ts: event.ts,
   };
   if (event.text !== undefined) payload.text = event.text;
+  const attempt = attemptOf(event);
+  if (attempt !== undefined) payload.attempt = attempt;
   return payload;
 }

@@ -2,30 +2,26 @@ import { type BeforeApplicationShutdown, Inject, Logger } from '@nestjs/common';
 import {
   type OnGatewayConnection,
   type OnGatewayDisconnect,
+  type OnGatewayInit,
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import {
-  createSessionId,
-  SessionChannelQuotaError,
-  SessionChannels,
-  SessionChannelsClosedError,
-  type SessionSubscription,
-} from '@litesession/rocketmq';
+import type { ChatErrorPayload, ServerToClientEvents } from '@litesession/chat-protocol';
+import { toMessage } from '@litesession/edge';
+import { SessionChannelQuotaError, SessionChannels, SessionChannelsClosedError } from '@litesession/rocketmq';
+import type { Admission } from '../admission/session-admission';
+import { SessionAdmission } from '../admission/session-admission';
+import { CLIENT_ADDRESS_OF } from '../admission/client-address.token';
+import type { ClientAddressOf } from '../admission/client-address';
 import { DRAIN_GRACE_MS, GATEWAY_NODE_ID } from '../config/gateway.tokens';
 import { DrainState } from '../health/drain-state';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { InvalidHandshakeError, parseHandshake } from './parse-handshake';
-import { ResumeTokens } from './resume-token';
+import { parseHandshake } from './parse-handshake';
 import { SessionTurnsRegistry } from './session-turns';
-import {
-  type ChatErrorCode,
-  type ServerToClientEvents,
-  type SessionSocketData,
-  toChatEvent,
-} from './session.events';
-import { toMessage } from '../describe-error';
+import { type SessionSocketData, toChatEvent } from './session.events';
+import { BrokerStatus } from './broker-status';
+import { expiryTimer } from './expiry-timer';
 
 export type SessionSocket = Socket<
   Record<string, never>,
@@ -35,28 +31,40 @@ export type SessionSocket = Socket<
 >;
 
 /**
- * One socket = one client of one session. On connect the socket's session is subscribed from the client's
- * `lastSeq + 1` and every event is pushed as `chat.event`; on disconnect the subscription is released.
+ * One socket = one client of one session. On connect the handshake is admitted (SessionAdmission: rate,
+ * credential, resume token, capacity), then the socket's session is subscribed and every event from the
+ * client's `lastSeq + 1` is pushed as `chat.event`; on disconnect the subscription is released.
  * The gateway keeps no other session state: any node serves any session.
  */
-@WebSocketGateway({ transports: ['websocket'] })
+@WebSocketGateway()
 export class SessionGateway
-  implements OnGatewayConnection<SessionSocket>, OnGatewayDisconnect<SessionSocket>, BeforeApplicationShutdown
+  implements
+    OnGatewayInit<Server>,
+    OnGatewayConnection<SessionSocket>,
+    OnGatewayDisconnect<SessionSocket>,
+    BeforeApplicationShutdown
 {
   private readonly logger = new Logger(SessionGateway.name);
   @WebSocketServer() private readonly server: Server | undefined;
   // Not in socket.data: that must stay serialisable.
-  private readonly subscriptions = new WeakMap<SessionSocket, SessionSubscription>();
+  private readonly open = new WeakMap<SessionSocket, { release(): Promise<void> }>();
 
   constructor(
     private readonly channels: SessionChannels,
-    private readonly tokens: ResumeTokens,
+    private readonly admission: SessionAdmission,
+    @Inject(CLIENT_ADDRESS_OF) private readonly addressOf: ClientAddressOf,
     @Inject(GATEWAY_NODE_ID) private readonly nodeId: string,
     private readonly drain: DrainState,
     @Inject(DRAIN_GRACE_MS) private readonly drainGraceMs: number,
     private readonly metrics: GatewayMetrics,
     private readonly turns: SessionTurnsRegistry,
+    private readonly broker: BrokerStatus,
   ) {}
+
+  /** Every open socket hears when the broker goes away and comes back (`server.status`). */
+  afterInit(server: Server): void {
+    this.broker.onChange((broker) => server.emit('server.status', { broker }));
+  }
 
   /**
    * SIGTERM: readiness goes down, every client is told `server.draining` (reconnect elsewhere with your
@@ -71,87 +79,136 @@ export class SessionGateway
     this.server.disconnectSockets();
   }
 
-  /** Nest does not await this hook nor route its errors to exception filters, so it handles every failure itself. */
-  async handleConnection(socket: SessionSocket): Promise<void> {
+  /** Nest neither awaits this hook nor routes its errors to exception filters: nothing may escape it. */
+  handleConnection(socket: SessionSocket): void {
     // Counted on the socket itself: Nest does not call handleDisconnect for a socket refused right here.
     this.metrics.connectedSockets.inc();
     socket.once('disconnect', () => this.metrics.connectedSockets.dec());
-    if (this.drain.draining)
-      return this.refuse(socket, 'unavailable', 'This node is shutting down; connect to another');
-    let sessionId: string;
-    let fromSeq: number;
-    try {
-      const handshake = parseHandshake(socket.handshake.auth);
-      if (handshake.kind === 'resume') {
-        if (!this.tokens.verify(handshake.sessionId, handshake.resumeToken)) {
-          // The same answer whether or not the session exists.
-          return this.refuse(socket, 'invalid_session', 'Unknown session or invalid resume token');
-        }
-        ({ sessionId, fromSeq } = handshake);
-        this.metrics.resumes.inc();
-      } else {
-        sessionId = createSessionId();
-        fromSeq = 0;
-      }
-    } catch (error) {
-      if (error instanceof InvalidHandshakeError)
-        return this.refuse(socket, 'invalid_handshake', error.message);
-      throw error;
+    this.openSession(socket).catch((error: unknown) => {
+      this.logger.error(`Opening a session failed unexpectedly: ${toMessage(error)}`);
+      this.refuse(socket, { code: 'unavailable', message: 'Session unavailable; reconnect' });
+    });
+  }
+
+  handleDisconnect(socket: SessionSocket): void {
+    const session = this.open.get(socket);
+    if (!session) return;
+    this.open.delete(socket);
+    session.release().catch((error: unknown) => {
+      this.logger.warn(`Could not release session ${socket.data.sessionId}: ${toMessage(error)}`);
+    });
+  }
+
+  private async openSession(socket: SessionSocket): Promise<void> {
+    if (this.drain.draining) {
+      return this.refuse(socket, {
+        code: 'unavailable',
+        message: 'This node is shutting down; connect to another',
+      });
     }
-    socket.data.sessionId = sessionId;
-    socket.emit('session', { sessionId, resumeToken: this.tokens.issue(sessionId), node: this.nodeId });
+    const address = this.addressOf({
+      remoteAddress: socket.handshake.address,
+      headers: socket.handshake.headers,
+    });
+    const result = await this.admission.admit(address, () => parseHandshake(socket.handshake.auth));
+    if (!result.admitted) return this.refuse(socket, result.refusal);
+    if (socket.disconnected) return result.release();
+    if (!result.isNew) this.metrics.resumes.inc();
+    socket.data.sessionId = result.sessionId;
+    socket.emit('session', {
+      sessionId: result.sessionId,
+      resumeToken: result.resumeToken,
+      resumeTokenExpiresAt: result.resumeTokenExpiresAt,
+      node: this.nodeId,
+    });
+    if (this.broker.current !== 'ok') socket.emit('server.status', { broker: this.broker.current });
+    const stopExpiry = this.watchExpiries(socket, result);
+    try {
+      const unsubscribe = await this.subscribe(socket, result);
+      const release = async () => {
+        stopExpiry();
+        result.release();
+        await unsubscribe();
+      };
+      // The client may have left while we subscribed; handleDisconnect then found nothing to release.
+      if (socket.disconnected) return await release();
+      this.open.set(socket, { release });
+    } catch (error) {
+      stopExpiry();
+      result.release();
+      this.logger.warn(`Could not open session ${result.sessionId}: ${toMessage(error)}`);
+      const busy = error instanceof SessionChannelQuotaError || error instanceof SessionChannelsClosedError;
+      this.refuse(socket, {
+        code: 'unavailable',
+        message: busy
+          ? 'This node cannot serve the session now; reconnect'
+          : 'Session unavailable; reconnect',
+      });
+    }
+  }
+
+  private async subscribe(socket: SessionSocket, admission: Admission): Promise<() => Promise<void>> {
+    const { sessionId, fromSeq } = admission;
     const stopTimer = this.metrics.subscribeSeconds.startTimer();
     const turns = this.turns.of(socket);
-    try {
-      // From seq 0 so that the socket knows the session's turns; the client gets only what it lacks.
-      const subscription = await this.channels.subscribe(
-        sessionId,
-        {
-          fromSeq: 0,
-          // A resuming client had events up to lastSeq: the log holds them, so they must arrive.
-          ...(fromSeq > 0 ? { knownSeq: fromSeq - 1 } : {}),
-          onRevoked: () =>
-            this.refuse(socket, 'session_moved', 'The session is now served by another connection'),
-        },
-        (event) => {
-          turns.observe(event);
-          if (event.seq < fromSeq) return;
-          socket.emit('chat.event', toChatEvent(event));
-          this.metrics.eventsRelayed.inc();
-        },
-      );
-      stopTimer();
-      if (socket.disconnected) {
-        // The client left while we subscribed; handleDisconnect found nothing to release.
-        await subscription.unsubscribe();
-        return;
-      }
-      this.subscriptions.set(socket, subscription);
-    } catch (error) {
-      this.logger.warn(`Could not open session ${sessionId}: ${toMessage(error)}`);
-      const busy = error instanceof SessionChannelQuotaError || error instanceof SessionChannelsClosedError;
-      this.refuse(
-        socket,
-        'unavailable',
-        busy ? 'This node cannot serve the session now; reconnect' : 'Session unavailable; reconnect',
-      );
-    }
+    // From the client's lastSeq, which it has already: that one event tells the socket whether a turn was
+    // running at the resume (SessionTurns), and the read does not grow with the session's history.
+    const subscription = await this.channels.subscribe(
+      sessionId,
+      {
+        fromSeq: Math.max(0, fromSeq - 1),
+        // A resuming client had events up to lastSeq: the log holds them, so they must arrive.
+        ...(fromSeq > 0 ? { knownSeq: fromSeq - 1 } : {}),
+        onRevoked: () =>
+          this.refuse(socket, {
+            code: 'session_moved',
+            message: 'The session is now served by another connection',
+          }),
+      },
+      (event) => {
+        turns.observe(event);
+        if (event.seq < fromSeq) return;
+        socket.emit('chat.event', toChatEvent(event));
+        this.metrics.eventsRelayed.inc();
+      },
+    );
+    stopTimer();
+    // A turn this socket queues will write to the log: if nothing arrives, the subscription is unstuck.
+    turns.whenQueued(() => subscription.expectEvents());
+    return () => subscription.unsubscribe();
   }
 
-  async handleDisconnect(socket: SessionSocket): Promise<void> {
-    const subscription = this.subscriptions.get(socket);
-    if (!subscription) return;
-    this.subscriptions.delete(socket);
-    try {
-      await subscription.unsubscribe();
-    } catch (error) {
-      this.logger.warn(`Could not release session ${subscription.sessionId}: ${toMessage(error)}`);
-    }
+  /**
+   * The credential's expiry closes the connection (`token_expired`: connect again with a fresh one), as
+   * Centrifugo does with connection JWTs. A connection that outlives its resume token gets a new one
+   * (`session.renewed`) a tenth of the token's lifetime before it expires.
+   */
+  private watchExpiries(socket: SessionSocket, admission: Admission): () => void {
+    const stopCredential = expiryTimer(admission.subject.expiresAt, () =>
+      this.refuse(socket, {
+        code: 'token_expired',
+        message: 'The credential has expired; connect with a fresh one',
+      }),
+    );
+    let stopRenewal = (): void => undefined;
+    const renewAt = (issuedExpiry: number) => {
+      const lifetime = issuedExpiry - Date.now();
+      stopRenewal = expiryTimer(issuedExpiry - lifetime / 10, () => {
+        const renewed = this.admission.reissue(admission.sessionId, admission.subject);
+        socket.emit('session.renewed', renewed);
+        renewAt(renewed.resumeTokenExpiresAt);
+      });
+    };
+    renewAt(admission.resumeTokenExpiresAt);
+    return () => {
+      stopCredential();
+      stopRenewal();
+    };
   }
 
-  private refuse(socket: SessionSocket, code: ChatErrorCode, message: string): void {
-    this.metrics.errors.inc({ code });
-    socket.emit('chat.error', { code, message });
+  private refuse(socket: SessionSocket, refusal: ChatErrorPayload): void {
+    this.metrics.errors.inc({ code: refusal.code });
+    socket.emit('chat.error', refusal);
     // Not disconnect(true): closing the transport at once could drop the chat.error still in its buffer;
     // the namespace's disconnect packet goes out after it.
     socket.disconnect();

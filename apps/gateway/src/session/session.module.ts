@@ -1,17 +1,29 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ChatGateway } from '../chat/chat.gateway';
-import { CHAT_LIMITS, type ChatLimits, DRAIN_GRACE_MS, GATEWAY_NODE_ID } from '../config/gateway.tokens';
+import {
+  CHAT_LIMITS,
+  type ChatLimits,
+  DRAIN_GRACE_MS,
+  GATEWAY_NODE_ID,
+  REQUEST_RESENDS,
+  type RequestResends,
+} from '../config/gateway.tokens';
+import { RequestResender } from '../chat/request-resender';
 import type { GatewayEnv } from '../config/gateway.env';
-import { ResumeTokens } from './resume-token';
+import { AdmissionModule, type AdmissionModuleOptions } from '../admission/admission.module';
 import { SessionGateway } from './session.gateway';
+import { BrokerStatus } from './broker-status';
 import { SessionTurnsRegistry } from './session-turns';
 
+/** The Socket.IO face of a gateway node: session lifecycle (SessionGateway) and chat requests (ChatGateway). */
 @Module({
   providers: [
     SessionGateway,
     ChatGateway,
     SessionTurnsRegistry,
+    RequestResender,
+    BrokerStatus,
     {
       provide: CHAT_LIMITS,
       inject: [ConfigService],
@@ -21,10 +33,12 @@ import { SessionTurnsRegistry } from './session-turns';
       }),
     },
     {
-      provide: ResumeTokens,
+      provide: REQUEST_RESENDS,
       inject: [ConfigService],
-      useFactory: (config: ConfigService<GatewayEnv, true>) =>
-        new ResumeTokens(config.get('SESSION_SECRET', { infer: true })),
+      useFactory: (config: ConfigService<GatewayEnv, true>): RequestResends => ({
+        afterMs: config.get('REQUEST_RESEND_AFTER_MS', { infer: true }),
+        times: config.get('REQUEST_RESENDS', { infer: true }),
+      }),
     },
     {
       provide: DRAIN_GRACE_MS,
@@ -38,4 +52,9 @@ import { SessionTurnsRegistry } from './session-turns';
     },
   ],
 })
-export class SessionModule {}
+export class SessionModule {
+  /** `authenticator`: your own SessionAuthenticator (AUTH_MODE=custom); default from AUTH_MODE. */
+  static forRoot(options: AdmissionModuleOptions = {}): DynamicModule {
+    return { module: SessionModule, imports: [AdmissionModule.forRoot(options)] };
+  }
+}
