@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { CHAT_CONTROL_TOPIC } from '@litesession/chat-protocol';
+import {
+  CHAT_CONTROL_TOPIC,
+  CHAT_TOPIC,
+  SCHEDULER_FINAL_ATTEMPT,
+  SCHEDULER_HISTORY_GROUP,
+  CHAT_TRANSCRIPT_TOPIC,
+} from '@litesession/chat-protocol';
 import { RocketMQModule } from '@litesession/rocketmq';
-import { SCHEDULER_HISTORY_GROUP } from './config/consumer-groups';
 import { type SchedulerEnv, validateSchedulerEnv } from './config/scheduler.env';
 import { TURN_SETTINGS, type TurnSettings } from './config/scheduler.tokens';
 import { HealthModule } from './health/health.module';
@@ -18,8 +23,8 @@ import { TurnsModule } from './turns/turns.module';
       useFactory: (config: ConfigService<SchedulerEnv, true>) => ({
         endpoints: config.get('ROCKETMQ_ENDPOINTS', { infer: true }),
         // The module's own channels read session logs (the conversation) and write turn events.
-        sessionChannels: { parentTopic: 'chat', consumerGroup: SCHEDULER_HISTORY_GROUP },
-        producerTopics: [CHAT_CONTROL_TOPIC],
+        sessionChannels: { parentTopic: CHAT_TOPIC, consumerGroup: SCHEDULER_HISTORY_GROUP },
+        producerTopics: [CHAT_CONTROL_TOPIC, CHAT_TRANSCRIPT_TOPIC],
       }),
     }),
     {
@@ -34,7 +39,10 @@ import { TurnsModule } from './turns/turns.module';
             coalesceMs: config.get('TOKEN_COALESCE_MS', { infer: true }),
             turnTimeoutMs: config.get('TURN_TIMEOUT_MS', { infer: true }),
             historyTimeoutMs: 30_000,
-            finalAttempt: 4,
+            finalAttempt: SCHEDULER_FINAL_ATTEMPT,
+            giveUpWriteMs: 120_000,
+            silentWriterMs: 5_000,
+            brokerPatienceMs: 20_000,
             shutdownGraceMs: config.get('SHUTDOWN_GRACE_MS', { infer: true }),
           }),
         },

@@ -5,9 +5,11 @@ import { NestFactory } from '@nestjs/core';
 import { RESOLVED_ROCKETMQ_OPTIONS, type ResolvedRocketMQOptions } from '@litesession/rocketmq';
 import { RocketMQServer } from '@litesession/rocketmq/transport';
 import { AppModule } from './app.module';
-import { SCHEDULER_GROUP } from './config/consumer-groups';
+import { SCHEDULER_GROUP } from '@litesession/chat-protocol';
 import type { SchedulerEnv } from './config/scheduler.env';
 import { TransportState } from './health/transport-state';
+import { SchedulerMetrics } from './metrics/scheduler-metrics';
+import { logUnhandledRejections, toMessage } from '@litesession/edge';
 
 /** A hybrid Nest app: RocketMQ requests in (custom transport), health and metrics over HTTP. */
 async function bootstrap(): Promise<void> {
@@ -17,19 +19,22 @@ async function bootstrap(): Promise<void> {
       ? ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
       : ['fatal', 'error', 'warn', 'log'],
   });
+  const metrics = app.get(SchedulerMetrics);
+  logUnhandledRejections(new Logger('Process'), () => metrics.unhandledRejections.inc());
   const config = app.get<ConfigService<SchedulerEnv, true>>(ConfigService);
   const server = new RocketMQServer({
     client: app.get<ResolvedRocketMQOptions>(RESOLVED_ROCKETMQ_OPTIONS),
     consumerGroup: SCHEDULER_GROUP,
     // Fetch no more requests than we run at once: the rest wait in RocketMQ for any scheduler.
     maxCachedMessages: config.get('MAX_CONCURRENT_TURNS', { infer: true }),
+    lease: { leaseMs: config.get('REQUEST_LEASE_MS', { infer: true }), renewEveryMs: 1_000 },
   });
   app.get(TransportState).follow(server.status);
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   app.enableShutdownHooks();
   process.once('SIGTERM', () => {
-    // Turns handed over at shutdown keep their requests unacknowledged, and the consumer would wait for
-    // them: bound the whole shutdown so the process always exits and the broker redelivers them.
+    // Turns handed over at shutdown give their requests back; should a close still hang (a consumer
+    // waiting for something), bound the whole shutdown so the process always exits.
     setTimeout(() => process.exit(0), config.get('SHUTDOWN_GRACE_MS', { infer: true }) + 30_000).unref();
   });
   await app.init(); // starts the producer and the lite consumers before requests flow in
@@ -46,6 +51,6 @@ async function bootstrap(): Promise<void> {
 bootstrap().catch((error: unknown) => {
   // bufferLogs holds every line until the app is up; a failed start must still say why.
   Logger.flush();
-  Logger.error(error instanceof Error ? error.message : String(error), undefined, 'Bootstrap');
+  Logger.error(toMessage(error), undefined, 'Bootstrap');
   process.exit(1);
 });

@@ -1,4 +1,6 @@
-import { validateSchedulerEnv } from './scheduler.env';
+import fc from 'fast-check';
+import { EnvValidationError } from '@litesession/edge';
+import { SchedulerEnv, validateSchedulerEnv } from './scheduler.env';
 
 describe('validateSchedulerEnv', () => {
   it('defaults to the simulated model and documented limits', () => {
@@ -44,6 +46,25 @@ describe('validateSchedulerEnv', () => {
   it('refuses an unknown provider', () => {
     expect(() => validateSchedulerEnv({ LLM_PROVIDER: 'magic' })).toThrow(
       /LLM_PROVIDER must be simulated or openai/,
+    );
+  });
+});
+
+describe('validateSchedulerEnv on arbitrary input', () => {
+  it('throws nothing but EnvValidationError', () => {
+    const names = Object.keys(new SchedulerEnv());
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.constantFrom(...names, 'LLM_API_KEY', 'LLM_MODEL', 'OTHER'), fc.string()),
+        (raw) => {
+          try {
+            validateSchedulerEnv(raw);
+          } catch (error) {
+            expect(error).toBeInstanceOf(EnvValidationError);
+          }
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

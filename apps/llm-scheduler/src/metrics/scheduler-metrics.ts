@@ -5,6 +5,11 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 @Injectable()
 export class SchedulerMetrics {
   readonly registry = new Registry();
+  readonly unhandledRejections = new Counter({
+    name: 'litesession_scheduler_unhandled_rejections_total',
+    help: 'Promise rejections no handler caught (each one is a bug; the process logs it and keeps serving)',
+    registers: [this.registry],
+  });
   readonly turnsRunning = new Gauge({
     name: 'litesession_scheduler_turns_running',
     help: 'Turns this process is running',

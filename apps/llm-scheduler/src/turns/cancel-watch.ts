@@ -1,9 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CancelTurn } from '@litesession/chat-protocol';
-import type { SessionChannels } from '@litesession/rocketmq';
+import { type SessionChannels, subscribeSteadily } from '@litesession/rocketmq';
 
 /** Injection token of the session channels on `chat-control` (see CHAT_CONTROL_TOPIC). */
 export const CONTROL_CHANNELS = Symbol('CONTROL_CHANNELS');
+
+/** A watch of one turn's cancellation; stop it when the turn ends. */
+export interface CancelWatching {
+  stop(): Promise<void>;
+}
 
 /**
  * Watches a session's control channel while one of its turns runs. It reads from seq 0, so a cancel
@@ -13,8 +18,9 @@ export const CONTROL_CHANNELS = Symbol('CONTROL_CHANNELS');
 export class CancelWatch {
   constructor(@Inject(CONTROL_CHANNELS) private readonly channels: SessionChannels) {}
 
-  async watch(sessionId: string, turnId: string, onCancel: () => void): Promise<{ stop(): Promise<void> }> {
-    const subscription = await this.channels.subscribe(sessionId, { fromSeq: 0 }, (event) => {
+  async watch(sessionId: string, turnId: string, onCancel: () => void): Promise<CancelWatching> {
+    // Steadily: a cancel must still be seen after another scheduler opened the channel in the group.
+    const subscription = await subscribeSteadily(this.channels, sessionId, { fromSeq: 0 }, (event) => {
       if (event.type === CancelTurn && event.turnId === turnId) onCancel();
     });
     return { stop: () => subscription.unsubscribe() };

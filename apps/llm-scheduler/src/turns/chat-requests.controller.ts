@@ -1,8 +1,9 @@
-import { Controller, Logger, ValidationPipe } from '@nestjs/common';
+import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { CHAT_REQUESTS_TOPIC } from '@litesession/chat-protocol';
 import { RocketMQContext } from '@litesession/rocketmq/transport';
-import { ChatRequestDto } from './chat-send-request.dto';
+import { ShapeGuardPipe, strictValidationPipe } from '@litesession/edge';
+import { CHAT_REQUEST_SHAPE, ChatRequestDto } from './chat-send-request.dto';
 import { TurnService } from './turn.service';
 
 /** The scheduler's edge: chat requests from the gateways, one session's requests in order. */
@@ -14,7 +15,8 @@ export class ChatRequestsController {
 
   @EventPattern(CHAT_REQUESTS_TOPIC)
   async onRequest(
-    @Payload(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }))
+    // The shape guard first: class-transformer must never walk a hostile message.
+    @Payload(new ShapeGuardPipe(CHAT_REQUEST_SHAPE), strictValidationPipe())
     request: ChatRequestDto,
     @Ctx() context: RocketMQContext,
   ): Promise<void> {
@@ -34,6 +36,6 @@ export class ChatRequestsController {
       ts: request.ts,
       ...(request.clientMessageId === undefined ? {} : { clientMessageId: request.clientMessageId }),
     };
-    await this.turns.handle(send, context.getDeliveryAttempt());
+    await this.turns.handle(send, { attempt: context.getDeliveryAttempt(), lease: context.getLease() });
   }
 }

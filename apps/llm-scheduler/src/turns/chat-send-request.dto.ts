@@ -1,15 +1,22 @@
+import { Equals, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import {
-  Equals,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  Min,
-  ValidateIf,
-} from 'class-validator';
-import type { ChatRequest } from '@litesession/chat-protocol';
+  CLIENT_MESSAGE_ID_PATTERN,
+  type ChatRequest,
+  MAX_TURN_ID_LENGTH,
+  SESSION_ID_PATTERN,
+  type ShapeLimits,
+} from '@litesession/chat-protocol';
+import { OptionalField } from '@litesession/edge';
+
+/** Longest text a request may carry (the gateways' configurable limit is at most this). */
+const MAX_REQUEST_TEXT = 100_000;
+
+/** A request is a flat object of at most eight fields. */
+export const CHAT_REQUEST_SHAPE: ShapeLimits = {
+  maxDepth: 1,
+  maxEntries: 8,
+  maxStringLength: MAX_REQUEST_TEXT,
+};
 
 /**
  * A request as read from `chat-requests` (written by gateways with encodeChatRequest). Validated at the
@@ -23,24 +30,30 @@ export class ChatRequestDto {
   @IsIn(['chat.send', 'chat.cancel'])
   kind!: ChatRequest['kind'];
 
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/)
+  @Matches(SESSION_ID_PATTERN)
   sessionId!: string;
 
   @IsString()
-  @MaxLength(128)
+  @MaxLength(MAX_TURN_ID_LENGTH)
   turnId!: string;
 
   @ValidateIf((request: ChatRequestDto) => request.kind === 'chat.send' || request.text !== undefined)
   @IsString()
-  @MaxLength(100_000)
+  @MaxLength(MAX_REQUEST_TEXT)
   text?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
-  @MaxLength(128)
+  @Matches(CLIENT_MESSAGE_ID_PATTERN)
   clientMessageId?: string;
 
   @IsInt()
   @Min(0)
   ts!: number;
+
+  @OptionalField()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  resend?: number;
 }

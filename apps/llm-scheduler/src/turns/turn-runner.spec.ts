@@ -1,13 +1,16 @@
 import { Logger } from '@nestjs/common';
 import type { ChatSendRequest } from '@litesession/chat-protocol';
-import type { SessionEvent } from '@litesession/rocketmq';
+import { type SessionEvent, SessionChannelError } from '@litesession/rocketmq';
 import { InMemorySessionChannels } from '@litesession/rocketmq/testing';
 import { TEST_TURN_SETTINGS as settings } from './turn-settings.fixture';
 import { type ChatMessage, LlmProvider } from '../llm/llm-provider';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics';
 import { CancelWatch } from './cancel-watch';
+import { SessionContexts } from './session-contexts';
 import { SessionLogReader } from './session-log-reader';
+import { SessionTranscript } from './session-transcript';
 import { conversationFor, TurnAbandonedError, TurnRunner } from './turn-runner';
+import { LeaseLostError } from '@litesession/rocketmq/transport';
 import { TurnLedger } from '@litesession/chat-protocol';
 
 /** A model that replies with fixed tokens, a few ms apart, and remembers what it was asked. */
@@ -44,6 +47,8 @@ describe('TurnRunner', () => {
   let control: InMemorySessionChannels;
   let model: ScriptedModel;
   let runner: TurnRunner;
+  let contexts: SessionContexts;
+  let transcript: SessionTranscript;
   const sessionId = 's-1';
   const request = (turnId: string, text: string): ChatSendRequest => ({
     v: 1,
@@ -54,10 +59,13 @@ describe('TurnRunner', () => {
     ts: 1,
   });
 
-  const runnerFor = (llm: LlmProvider) =>
+  /** `ownContexts`: another process's (a scheduler keeps its own). */
+  const runnerFor = (llm: LlmProvider, ownContexts = contexts) =>
     new TurnRunner(
       log,
       new SessionLogReader(log),
+      ownContexts,
+      transcript,
       new CancelWatch(control),
       llm,
       settings,
@@ -69,6 +77,8 @@ describe('TurnRunner', () => {
   beforeEach(() => {
     log = new InMemorySessionChannels();
     control = new InMemorySessionChannels();
+    contexts = new SessionContexts(10);
+    transcript = new SessionTranscript(new InMemorySessionChannels(), settings);
     model = new ScriptedModel(['Hel', 'lo ', 'there']);
     runner = runnerFor(model);
   });
@@ -107,6 +117,151 @@ describe('TurnRunner', () => {
     ]);
   });
 
+  it('reads only what came since its last read of the session, and keeps the whole conversation', async () => {
+    const reader = new SessionLogReader(log);
+    const follow = jest.spyOn(reader, 'follow');
+    runner = new TurnRunner(
+      log,
+      reader,
+      contexts,
+      transcript,
+      new CancelWatch(control),
+      model,
+      settings,
+      new SchedulerMetrics(),
+    );
+
+    for (const [turnId, text] of [
+      ['t1', 'one'],
+      ['t2', 'two'],
+      ['t3', 'three'],
+    ] as const) {
+      await runner.run(request(turnId, text), 1);
+    }
+
+    // Each read starts at the previous turn's marker (its user.message), not at seq 0.
+    const markers = (await events()).filter((e) => e.type === 'user.message').map((e) => e.seq);
+    expect(follow.mock.calls.map(([, fromSeq]) => fromSeq)).toEqual([0, markers[0], markers[1]]);
+    expect(model.asked[2]).toEqual([
+      { role: 'user', content: 'one' },
+      { role: 'assistant', content: 'Hello there' },
+      { role: 'user', content: 'two' },
+      { role: 'assistant', content: 'Hello there' },
+      { role: 'user', content: 'three' },
+    ]);
+  });
+
+  it('sees the turns another scheduler ran since its own last read of the session', async () => {
+    const other = runnerFor(new ScriptedModel(['other ', 'reply']), new SessionContexts(10));
+
+    await runner.run(request('t1', 'one'), 1);
+    await other.run(request('t2', 'two'), 1);
+    await runner.run(request('t3', 'three'), 1);
+
+    expect(model.asked[1]).toEqual([
+      { role: 'user', content: 'one' },
+      { role: 'assistant', content: 'Hello there' },
+      { role: 'user', content: 'two' },
+      { role: 'assistant', content: 'other reply' },
+      { role: 'user', content: 'three' },
+    ]);
+  });
+
+  describe('a scheduler new to the session', () => {
+    const conversationOfThree = [
+      { role: 'user', content: 'one' },
+      { role: 'assistant', content: 'Hello there' },
+      { role: 'user', content: 'two' },
+      { role: 'assistant', content: 'Hello there' },
+      { role: 'user', content: 'three' },
+    ];
+
+    function newcomer() {
+      const reader = new SessionLogReader(log);
+      const follow = jest.spyOn(reader, 'follow');
+      const fresh = new ScriptedModel(['ok']);
+      const other = new TurnRunner(
+        log,
+        reader,
+        new SessionContexts(10),
+        transcript,
+        new CancelWatch(control),
+        fresh,
+        settings,
+        new SchedulerMetrics(),
+      );
+      return { other, follow, fresh };
+    }
+
+    it('reads the transcript, then the log only from the last recorded turn', async () => {
+      await runner.run(request('t1', 'one'), 1);
+      await runner.run(request('t2', 'two'), 1);
+      const { other, follow, fresh } = newcomer();
+
+      await other.run(request('t3', 'three'), 1);
+
+      const markers = (await events()).filter((e) => e.type === 'user.message').map((e) => e.seq);
+      expect(follow.mock.calls.map(([, fromSeq]) => fromSeq)).toEqual([markers[1]]);
+      expect(fresh.asked[0]).toEqual(conversationOfThree);
+    });
+
+    it('reads the whole log when the transcript lacks a turn (its entry was never written)', async () => {
+      jest.spyOn(transcript, 'record').mockRejectedValueOnce(new Error('broker away'));
+      await runner.run(request('t1', 'one'), 1);
+      await runner.run(request('t2', 'two'), 1);
+      const { other, follow, fresh } = newcomer();
+
+      await other.run(request('t3', 'three'), 1);
+
+      expect(follow.mock.calls.map(([, fromSeq]) => fromSeq)).toEqual([0]);
+      expect(fresh.asked[0]).toEqual(conversationOfThree);
+    });
+
+    it('reads the whole log when the transcript cannot be read', async () => {
+      await runner.run(request('t1', 'one'), 1);
+      await runner.run(request('t2', 'two'), 1);
+      const { other, follow, fresh } = newcomer();
+      jest.spyOn(transcript, 'read').mockRejectedValueOnce(new Error('timed out'));
+
+      await other.run(request('t3', 'three'), 1);
+
+      expect(follow.mock.calls.map(([, fromSeq]) => fromSeq)).toEqual([0]);
+      expect(fresh.asked[0]).toEqual(conversationOfThree);
+    });
+
+    it('does not run a turn the transcript shows ended', async () => {
+      await runner.run(request('t1', 'one'), 1);
+      const { other, fresh } = newcomer();
+
+      expect(await other.run(request('t1', 'one'), 1)).toBe('duplicate');
+      expect(fresh.asked).toEqual([]);
+    });
+  });
+
+  it('takes over an older turn without waiting for a newer one queued behind it', async () => {
+    // t1's writer died mid-turn; t2 was queued after it (its marker is in the log, its run waits for t1).
+    await log.publish(sessionId, {
+      type: 'user.message',
+      turnId: 't1',
+      text: 'one',
+      data: { attempt: 'a1' },
+    });
+    await log.publish(sessionId, { type: 'turn.started', turnId: 't1', data: { attempt: 'a1' } });
+    await log.publish(sessionId, { type: 'token', turnId: 't1', text: 'Hel', data: { attempt: 'a1' } });
+    await log.publish(sessionId, {
+      type: 'user.message',
+      turnId: 't2',
+      text: 'two',
+      data: { attempt: 'b1' },
+    });
+
+    expect(await runner.run(request('t1', 'one'), 2)).toBe('completed');
+
+    const t1 = (await events()).filter((e) => e.turnId === 't1').map((e) => e.type);
+    expect(t1.slice(-2)).toEqual(['token', 'turn.completed']);
+    expect(t1).toContain('turn.restarted');
+  });
+
   it("runs a request that arrives while the session's previous turn runs after that turn, with its reply", async () => {
     const slow = slowModel();
     runner = runnerFor(slow);
@@ -135,7 +290,8 @@ describe('TurnRunner', () => {
     expect(await runner.run(request('t1', 'hi'), 2)).toBe('completed');
     const written = await events();
     const restart = written.findIndex((e) => e.type === 'turn.restarted');
-    expect(restart).toBe(3);
+    expect(written[3]).toMatchObject({ type: 'user.message', text: 'hi' }); // the redelivery's marker
+    expect(restart).toBe(4);
     const after = written.slice(restart + 1);
     expect(after.filter((e) => e.type === 'user.message' || e.type === 'turn.started')).toEqual([]);
     expect(
@@ -148,24 +304,134 @@ describe('TurnRunner', () => {
     expect(model.asked[0]).toEqual([{ role: 'user', content: 'hi' }]);
   });
 
-  it('takes over a turn whose request never reached the log: the user message is written after turn.restarted', async () => {
+  it('marks every event of one run with its attempt, and a takeover with another one', async () => {
+    await log.publish(sessionId, {
+      type: 'user.message',
+      turnId: 't1',
+      text: 'hi',
+      data: { attempt: 'dead-writer' },
+    });
+    await log.publish(sessionId, {
+      type: 'token',
+      turnId: 't1',
+      text: 'Hel',
+      data: { attempt: 'dead-writer' },
+    });
     expect(await runner.run(request('t1', 'hi'), 2)).toBe('completed');
-    expect((await events()).slice(0, 3).map((e) => e.type)).toEqual([
-      'turn.restarted',
-      'user.message',
-      'turn.started',
-    ]);
+    const written = (await events()).slice(2);
+    const attempts = new Set(written.map((e) => e.data?.['attempt']));
+    expect(attempts.size).toBe(1);
+    expect(attempts.has('dead-writer')).toBe(false);
+    expect(written.slice(0, 2).map((e) => e.type)).toEqual(['user.message', 'turn.restarted']);
   });
 
-  it('takes over a turn that had ended by writing its ending again, without asking the model', async () => {
+  it('runs a redelivered request whose turn the log does not show as a new turn', async () => {
+    expect(await runner.run(request('t1', 'hi'), 2)).toBe('completed');
+    expect((await events()).slice(0, 2).map((e) => e.type)).toEqual(['user.message', 'turn.started']);
+  });
+
+  it('leaves a turn that had ended ended on a redelivery: only the repeated user.message, no model call', async () => {
     await log.publish(sessionId, { type: 'user.message', turnId: 't1', text: 'hi' });
     await log.publish(sessionId, { type: 'turn.completed', turnId: 't1', text: 'done before' });
     expect(await runner.run(request('t1', 'hi'), 2)).toBe('completed');
-    expect((await events()).slice(2).map((e) => [e.type, e.text])).toEqual([
-      ['turn.restarted', undefined],
-      ['turn.completed', 'done before'],
-    ]);
+    expect((await events()).slice(2).map((e) => e.type)).toEqual(['user.message']);
+    const ledger = new TurnLedger();
+    (await events()).forEach((e) => ledger.observe(e));
+    expect(ledger.get('t1')).toMatchObject({ status: 'completed', reply: 'done before' });
     expect(model.asked).toEqual([]);
+  });
+
+  describe('a second request of a turn that is running', () => {
+    const started = async (ts: number) => {
+      await log.publish(sessionId, { type: 'user.message', turnId: 't1', text: 'hi', ts });
+      await log.publish(sessionId, { type: 'turn.started', turnId: 't1', ts });
+      await log.publish(sessionId, { type: 'token', turnId: 't1', text: 'Hel', ts });
+    };
+
+    it('does not run a client’s repeat: the original request is leased by its scheduler', async () => {
+      await started(Date.now() - 60_000);
+      expect(await runner.run(request('t1', 'hi'), 1)).toBe('duplicate');
+      expect(model.asked).toEqual([]);
+    });
+
+    it('does not run a gateway’s copy while the turn’s writer is still writing', async () => {
+      await started(Date.now());
+      expect(await runner.run({ ...request('t1', 'hi'), resend: 1 }, 1)).toBe('duplicate');
+      expect(model.asked).toEqual([]);
+    });
+
+    it('takes the turn over on a gateway’s copy once its writer went silent', async () => {
+      await started(Date.now() - settings.silentWriterMs - 1000);
+      expect(await runner.run({ ...request('t1', 'hi'), resend: 1 }, 1)).toBe('completed');
+      const after = (await events()).slice(3);
+      expect(after.slice(0, 2).map((e) => e.type)).toEqual(['user.message', 'turn.restarted']);
+      expect(after.at(-1)).toMatchObject({ type: 'turn.completed', text: 'Hello there' });
+      expect(model.asked).toHaveLength(1);
+    });
+
+    it('takes over on a copy even when other deliveries’ markers are recent: they are no sign of the writer', async () => {
+      await started(Date.now() - settings.silentWriterMs - 1000);
+      await log.publish(sessionId, {
+        type: 'user.message',
+        turnId: 't1',
+        text: 'hi',
+        data: { attempt: 'a-2' },
+      });
+      expect(await runner.run({ ...request('t1', 'hi'), resend: 1 }, 1)).toBe('completed');
+      expect(model.asked).toHaveLength(1);
+    });
+
+    it('runs a gateway’s copy of a request the log does not show as a new turn', async () => {
+      expect(await runner.run({ ...request('t1', 'hi'), resend: 2 }, 1)).toBe('completed');
+      expect((await events()).map((e) => e.type).slice(0, 2)).toEqual(['user.message', 'turn.started']);
+    });
+  });
+
+  describe('while the broker refuses the first calls (its restart)', () => {
+    /** Refuses `times` publishes and subscribes, as the proxy does in a broker restart's first seconds. */
+    const refusing = (times: number) => {
+      let left = times;
+      const refuse = () => {
+        if (left <= 0) return false;
+        left -= 1;
+        return true;
+      };
+      const publish = log.publish.bind(log);
+      const subscribe = log.subscribe.bind(log);
+      jest.spyOn(log, 'publish').mockImplementation(async (...args) => {
+        if (refuse()) throw new SessionChannelError('Publishing failed: group not found');
+        return publish(...args);
+      });
+      jest.spyOn(log, 'subscribe').mockImplementation(async (...args) => {
+        if (refuse()) throw new SessionChannelError('Subscribing failed: group not found');
+        return subscribe(...args);
+      });
+    };
+
+    it('tries the marker and the log read again instead of spending a delivery attempt', async () => {
+      refusing(2);
+      expect(await runner.run(request('t1', 'hi'), 1)).toBe('completed');
+      const written = await events();
+      expect(written.slice(0, 2).map((e) => e.type)).toEqual(['user.message', 'turn.started']);
+      expect(written.at(-1)).toMatchObject({ type: 'turn.completed', text: 'Hello there' });
+    });
+
+    it('tries the cancel watch again too: its first subscribe after a restart is refused as well', async () => {
+      let refusals = 2;
+      const subscribe = control.subscribe.bind(control);
+      jest.spyOn(control, 'subscribe').mockImplementation(async (...args) => {
+        if (refusals-- > 0) throw new SessionChannelError('Subscribing failed: group not found');
+        return subscribe(...args);
+      });
+      expect(await runner.run(request('t1', 'hi'), 1)).toBe('completed');
+      expect((await events()).at(-1)).toMatchObject({ type: 'turn.completed', text: 'Hello there' });
+    });
+
+    it('gives up after brokerPatienceMs with the broker’s error', async () => {
+      refusing(Number.POSITIVE_INFINITY);
+      await expect(runner.run(request('t1', 'hi'), 1)).rejects.toBeInstanceOf(SessionChannelError);
+      expect(model.asked).toEqual([]);
+    });
   });
 
   it('does not run a repeated request of a turn that ended', async () => {
@@ -212,6 +478,46 @@ describe('TurnRunner', () => {
     const written = await events();
     expect(written).toHaveLength(count);
     expect(written.some((e) => e.type === 'turn.completed' || e.type === 'turn.failed')).toBe(false);
+  });
+});
+
+describe('TurnRunner and its lease', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('stops writing as soon as the lease is lost, and throws LeaseLostError', async () => {
+    const log = new InMemorySessionChannels();
+    const slow = new ScriptedModel(Array.from({ length: 100 }, (_, i) => `w${i} `));
+    slow.gapMs = 10;
+    const runner = new TurnRunner(
+      log,
+      new SessionLogReader(log),
+      new SessionContexts(10),
+      new SessionTranscript(new InMemorySessionChannels(), settings),
+      new CancelWatch(new InMemorySessionChannels()),
+      slow,
+      settings,
+      new SchedulerMetrics(),
+    );
+    const controller = new AbortController();
+    const lease = { signal: controller.signal, handBack: () => undefined };
+    const running = runner.run(
+      { v: 1, kind: 'chat.send', sessionId: 's-2', turnId: 't1', text: 'long', ts: 1 },
+      1,
+      lease,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    controller.abort(new LeaseLostError('renewal refused'));
+    await expect(running).rejects.toBeInstanceOf(LeaseLostError);
+    const count = async () => {
+      const seen: unknown[] = [];
+      const sub = await log.subscribe('s-2', { fromSeq: 0 }, (e) => seen.push(e));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sub.unsubscribe();
+      return seen.length;
+    };
+    const written = await count();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await count()).toBe(written);
   });
 });
 

@@ -7,5 +7,8 @@ export const TEST_TURN_SETTINGS: TurnSettings = {
   turnTimeoutMs: 5_000,
   historyTimeoutMs: 2_000,
   finalAttempt: 4,
+  giveUpWriteMs: 200,
+  silentWriterMs: 1_000,
+  brokerPatienceMs: 1_500,
   shutdownGraceMs: 100,
 };

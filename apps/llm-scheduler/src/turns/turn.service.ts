@@ -1,10 +1,14 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { type ChatSendRequest, TurnEvent } from '@litesession/chat-protocol';
 import { SessionChannels } from '@litesession/rocketmq';
+import type { RequestLease } from '@litesession/rocketmq/transport';
 import { TURN_SETTINGS, type TurnSettings } from '../config/scheduler.tokens';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics';
 import { TurnAbandonedError, type TurnOutcome, TurnRunner } from './turn-runner';
 import { TurnSlots } from './turn-slots';
+
+/** Pause between writes of a last attempt's `turn.failed` while the broker refuses them. */
+const GIVE_UP_RETRY_MS = 2_000;
 
 /**
  * Takes turns from the transport: bounds how many run at once, decides what a failure means for the
@@ -23,16 +27,25 @@ export class TurnService implements BeforeApplicationShutdown {
     private readonly metrics: SchedulerMetrics,
   ) {}
 
-  /** Resolves when the request may be acknowledged; rejects to have it delivered again. */
-  async handle(request: ChatSendRequest, attempt: number): Promise<void> {
-    if (this.draining) return this.holdUntilExit();
+  /**
+   * Resolves when the request may be acknowledged; rejects to have it delivered again (after the retry
+   * policy's backoff, or at once when the lease was handed back).
+   */
+  async handle(request: ChatSendRequest, delivery: { attempt: number; lease: RequestLease }): Promise<void> {
+    const { attempt, lease } = delivery;
+    // The last attempt: no scheduler gets the request after this one (a hand-back or a lost lease sends it
+    // to the dead-letter queue), so this one ends the turn, whatever happens.
+    const last = attempt >= this.settings.finalAttempt;
+    const drained = () => new TurnAbandonedError(`Turn ${request.turnId}: this scheduler is shutting down`);
+    if (this.draining && !last) return this.handBack(lease, request);
     await this.slots.run(async () => {
       let outcome: TurnOutcome;
       try {
-        outcome = await this.runner.run(request, attempt);
+        if (this.draining) throw drained();
+        outcome = await this.runner.run(request, attempt, lease);
       } catch (error) {
-        if (error instanceof TurnAbandonedError) return this.holdUntilExit();
-        if (attempt < this.settings.finalAttempt) throw error;
+        if (!last && error instanceof TurnAbandonedError) return this.handBack(lease, request);
+        if (!last) throw error;
         outcome = await this.giveUp(request, error);
       }
       this.metrics.turns.inc({ outcome });
@@ -40,9 +53,8 @@ export class TurnService implements BeforeApplicationShutdown {
   }
 
   /**
-   * SIGTERM: take nothing new, give running turns `shutdownGraceMs` to finish, then stop them writing.
-   * Their requests are never acknowledged, so the broker hands them to another scheduler, which writes
-   * `turn.restarted` and runs them again.
+   * SIGTERM: take nothing new, give running turns `shutdownGraceMs` to finish, then stop them writing and
+   * hand their requests back at once: another scheduler takes each over (`turn.restarted`) and runs it again.
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
@@ -56,25 +68,38 @@ export class TurnService implements BeforeApplicationShutdown {
     }
   }
 
-  /** The last attempt failed too: end the turn in the log so that no client waits for it forever. */
+  /**
+   * The last attempt failed too: end the turn in the log so that no client waits for it forever. The
+   * failure is often the broker itself (an outage), so the write is retried for a while.
+   */
   private async giveUp(request: ChatSendRequest, error: unknown): Promise<TurnOutcome> {
     const message = error instanceof Error ? error.message : String(error);
     this.logger.error(`Session ${request.sessionId}, turn ${request.turnId}: giving up: ${message}`);
-    await this.channels
-      .publish(request.sessionId, {
-        type: TurnEvent.TurnFailed,
-        turnId: request.turnId,
-        text: 'The turn could not be run; send the message again',
-        data: { code: 'unavailable' },
-      })
-      .catch((publishError: unknown) =>
-        this.logger.error(`Could not record the failure of turn ${request.turnId}: ${String(publishError)}`),
-      );
-    return 'failed';
+    const deadline = Date.now() + this.settings.giveUpWriteMs;
+    for (;;) {
+      try {
+        await this.channels.publish(request.sessionId, {
+          type: TurnEvent.TurnFailed,
+          turnId: request.turnId,
+          text: 'The turn could not be run; send the message again',
+          data: { code: 'unavailable' },
+        });
+        return 'failed';
+      } catch (publishError) {
+        if (Date.now() >= deadline) {
+          this.logger.error(
+            `Could not record the failure of turn ${request.turnId}: ${String(publishError)}`,
+          );
+          return 'failed';
+        }
+        await new Promise((resolve) => setTimeout(resolve, GIVE_UP_RETRY_MS));
+      }
+    }
   }
 
-  /** Keeps a request unacknowledged while the process exits (main.ts bounds the shutdown). */
-  private holdUntilExit(): Promise<void> {
-    return new Promise<void>(() => undefined);
+  /** Lets another scheduler have the request now: the rejection nacks it with no delay. */
+  private handBack(lease: RequestLease, request: ChatSendRequest): never {
+    lease.handBack();
+    throw new TurnAbandonedError(`Turn ${request.turnId} handed back: this scheduler is shutting down`);
   }
 }

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TurnLedger, type TurnRecord } from '@litesession/chat-protocol';
+import { type SessionEvent, SessionChannels } from '@litesession/rocketmq';
+import { TURN_SETTINGS, type TurnSettings } from '../config/scheduler.tokens';
+import { SessionLogReader } from './session-log-reader';
+
+/** Injection token of the session channels on `chat-transcript` (see CHAT_TRANSCRIPT_TOPIC). */
+export const TRANSCRIPT_CHANNELS = Symbol('TRANSCRIPT_CHANNELS');
+
+/** An ended turn, as its scheduler records it. */
+const ENTRY = 'transcript.turn';
+/** A reader's marker: every entry written before it has arrived once it arrives. */
+const READ_MARKER = 'transcript.read';
+
+/** One ended turn of a session, and where its marker is in the session's log. */
+export interface TranscriptEntry {
+  turn: TurnRecord;
+  /** The seq of the turn's `user.message` marker in the session's log (the run that ended it). */
+  markerSeq: number;
+}
+
+/** Where a scheduler new to a session starts: the turns the transcript holds, and the log seq to read on from. */
+export interface TranscriptStart {
+  ledger: TurnLedger;
+  nextSeq: number;
+}
+
+/**
+ * A session's transcript (`chat-transcript/{sessionId}`): one entry per ended turn with its user text,
+ * reply and ending, written by the scheduler that ended it. A scheduler that has not read the session
+ * before reads it (O(turns)) instead of every event of the log (O(events)), then the log from the marker
+ * of the last turn the transcript holds without a hole: a turn whose entry is missing (its scheduler died
+ * between the ending and the entry) and every later one are folded from the log instead.
+ */
+@Injectable()
+export class SessionTranscript {
+  private readonly logger = new Logger(SessionTranscript.name);
+  private readonly reader: SessionLogReader;
+
+  constructor(
+    @Inject(TRANSCRIPT_CHANNELS) private readonly channels: SessionChannels,
+    @Inject(TURN_SETTINGS) private readonly settings: TurnSettings,
+  ) {
+    this.reader = new SessionLogReader(channels);
+  }
+
+  async record(sessionId: string, entry: TranscriptEntry): Promise<void> {
+    const { turn, markerSeq } = entry;
+    await this.channels.publish(sessionId, {
+      type: ENTRY,
+      turnId: turn.turnId,
+      text: turn.userText,
+      data: {
+        number: turn.number,
+        status: turn.status,
+        markerSeq,
+        ...(turn.reply === undefined ? {} : { reply: turn.reply }),
+        ...(turn.ending === undefined ? {} : { ending: turn.ending }),
+      },
+    });
+  }
+
+  async read(sessionId: string, signal: AbortSignal): Promise<TranscriptStart> {
+    const readId = randomUUID();
+    const follower = await this.reader.follow(sessionId);
+    try {
+      await this.channels.publish(sessionId, { type: READ_MARKER, data: { read: readId } });
+      const markerAt = await follower.until(
+        (event) => event.type === READ_MARKER && event.data?.['read'] === readId,
+        this.settings.historyTimeoutMs,
+        0,
+        signal,
+      );
+      return startFrom(entriesOf(follower.events.slice(0, markerAt), this.logger));
+    } finally {
+      void follower.close().catch(() => undefined);
+    }
+  }
+}
+
+/** The entries among a transcript's events, each turn once (the first entry of it), in turn order. */
+function entriesOf(events: readonly SessionEvent[], logger: Logger): TranscriptEntry[] {
+  const byTurn = new Map<string, TranscriptEntry>();
+  for (const event of events) {
+    if (event.type !== ENTRY || event.turnId === undefined || byTurn.has(event.turnId)) continue;
+    const entry = toEntry(event);
+    if (entry) byTurn.set(event.turnId, entry);
+    else
+      logger.warn(`Session ${event.sessionId}: transcript entry at seq ${event.seq} is malformed; skipped`);
+  }
+  return [...byTurn.values()].sort((a, b) => a.turn.number - b.turn.number);
+}
+
+/** The entries numbered 1, 2, … without a hole, and the log seq after which the log must still be read. */
+export function startFrom(entries: readonly TranscriptEntry[]): TranscriptStart {
+  const prefix: TranscriptEntry[] = [];
+  for (const entry of entries) {
+    if (entry.turn.number !== prefix.length + 1) break;
+    prefix.push(entry);
+  }
+  const last = prefix.at(-1);
+  return {
+    ledger: TurnLedger.of(prefix.map((entry) => entry.turn)),
+    // From the last turn's marker: that turn's own events are folded again (the ledger keeps it ended),
+    // and every turn after it comes from the log.
+    nextSeq: last === undefined ? 0 : last.markerSeq,
+  };
+}
+
+function toEntry(event: SessionEvent): TranscriptEntry | undefined {
+  const data = event.data ?? {};
+  const { number, status, markerSeq, reply, ending } = data as Record<string, unknown>;
+  if (
+    event.turnId === undefined ||
+    typeof event.text !== 'string' ||
+    !Number.isSafeInteger(number) ||
+    !Number.isSafeInteger(markerSeq) ||
+    (status !== 'completed' && status !== 'failed' && status !== 'cancelled') ||
+    (reply !== undefined && typeof reply !== 'string') ||
+    (ending !== undefined && !isEnding(ending))
+  ) {
+    return undefined;
+  }
+  const turn: TurnRecord = { turnId: event.turnId, number: number as number, userText: event.text, status };
+  if (typeof reply === 'string') turn.reply = reply;
+  if (ending !== undefined) turn.ending = ending as NonNullable<TurnRecord['ending']>;
+  return { turn, markerSeq: markerSeq as number };
+}
+
+function isEnding(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { type, text } = value as Record<string, unknown>;
+  return typeof type === 'string' && (text === undefined || typeof text === 'string');
+}
