@@ -34,6 +34,7 @@ export {
   type SessionChannelStats,
 } from './lib/session-channels/session-channels';
 export { withSettingsReplay } from './lib/client/settings-replay';
+export { subscribeSteadily, type SteadySubscribeOptions } from './lib/session-channels/steady-subscription';
 export { RocketMQSessionChannels } from './lib/session-channels/rocketmq-session-channels';
 export {
   provideSessionChannels,

@@ -8,4 +8,6 @@ export {
   type TransportConsumer,
   type TransportConsumerFactory,
 } from './lib/transport/rocketmq.server';
-export { RocketMQContext, type RocketMQMessage } from './lib/transport/rocketmq.context';
+export { RocketMQContext, type RocketMQMessage, UNLEASED } from './lib/transport/rocketmq.context';
+export { type RequestLease, LeaseLostError } from './lib/transport/request-lease';
+export { LeasedPushConsumer, type LeaseSettings } from './lib/transport/leased-push-consumer';

@@ -35,7 +35,7 @@ export interface RocketMQModuleOptions {
   /**
    * When a subscribed session received nothing for this long after activity, the consumer re-sends its
    * whole subscription set, which makes the broker dispatch stalled sessions again (5.5.0 loses dispatch
-   * events: apache/rocketmq#11191, docs/rocketmq.md). At most one resync per period; 0 turns it off.
+   * events: apache/rocketmq#11191, docs/rocketmq.md). At most one resync per period, and up to four per quiet spell (1, 2, 4, 8 periods apart); 0 turns it off.
    * @default 1_000
    */
   stallRecoveryMs?: number;

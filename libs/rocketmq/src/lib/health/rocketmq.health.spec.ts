@@ -4,6 +4,7 @@ import { RocketMQProducer } from '../producer/rocketmq-producer';
 import { RESOLVED_ROCKETMQ_OPTIONS } from '../rocketmq.constants';
 import { type ResolvedRocketMQOptions, resolveRocketMQOptions } from '../rocketmq.options';
 import { type SessionChannelStats, SessionChannels } from '../session-channels/session-channels';
+import type { LinkHealth } from '../client/link-repair';
 import { RocketMQHealthIndicator } from './rocketmq.health';
 
 /** The slice of RocketMQProducer the indicator reads. */
@@ -25,13 +26,18 @@ class FakeProducer {
 class FakeChannels {
   running = true;
   sessions = 0;
+  link: LinkHealth = { state: 'ok', since: 0 };
+
+  linkHealth(): LinkHealth {
+    return this.link;
+  }
 
   isRunning(): boolean {
     return this.running;
   }
 
   stats(): SessionChannelStats {
-    return { sessions: this.sessions, listeners: this.sessions * 2, stallRecoveries: 0 };
+    return { sessions: this.sessions, listeners: this.sessions * 2, stallRecoveries: 0, stallRepositions: 0 };
   }
 }
 
@@ -108,6 +114,21 @@ describe('RocketMQHealthIndicator', () => {
     expect(indicator.isHealthy('rocketmq')).toEqual({
       rocketmq: { status: 'down', reason: 'lite consumer is not running' },
     });
+  });
+
+  it('is down while the broker does not answer the consumer, and up again when it does', async () => {
+    const { indicator, channels } = await setUp();
+    channels.link = { state: 'unavailable', since: 5, reason: 'connect to 127.0.0.1:10911 failed' };
+    expect(await indicator.isHealthy('rocketmq')).toEqual({
+      rocketmq: {
+        status: 'down',
+        reason: 'the broker does not answer',
+        since: 5,
+        lastFailure: 'connect to 127.0.0.1:10911 failed',
+      },
+    });
+    channels.link = { state: 'ok', since: 9 };
+    expect(await indicator.isHealthy('rocketmq')).toMatchObject({ rocketmq: { status: 'up' } });
   });
 
   it('ignores the consumer in a publish-only process', async () => {

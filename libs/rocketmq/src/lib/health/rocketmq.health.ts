@@ -4,7 +4,7 @@ import { RocketMQProducer } from '../producer/rocketmq-producer';
 import { RESOLVED_ROCKETMQ_OPTIONS } from '../rocketmq.constants';
 import type { ResolvedRocketMQOptions } from '../rocketmq.options';
 import { SessionChannels } from '../session-channels/session-channels';
-import { toMessage } from '../util/describe-error';
+import { toMessage } from '@litesession/edge';
 
 /**
  * Readiness of this process's RocketMQ clients. Does no network I/O, so a probe every few seconds costs
@@ -40,6 +40,15 @@ export class RocketMQHealthIndicator {
     }
     if (this.options.sessionChannels.consumerGroup && !this.channels.isRunning()) {
       return indicator.down({ reason: 'lite consumer is not running' });
+    }
+    const link = this.channels.linkHealth();
+    if (link.state === 'unavailable') {
+      // The broker does not answer the consumer: take this node out of rotation until it does.
+      return indicator.down({
+        reason: 'the broker does not answer',
+        since: link.since,
+        lastFailure: link.reason,
+      });
     }
     return indicator.up({ sessions: this.channels.stats().sessions });
   }

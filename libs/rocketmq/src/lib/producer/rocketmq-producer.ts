@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Producer, TooManyRequestsException } from 'rocketmq-client-nodejs';
 import { toClientConfiguration } from '../client/client-configuration';
+import { withLinkRepair } from '../client/link-repair';
 import { withSettingsReplay } from '../client/settings-replay';
 import { routeClientDefaultLogger } from '../client/rocketmq-logger';
 import { RESOLVED_ROCKETMQ_OPTIONS } from '../rocketmq.constants';
@@ -8,7 +9,7 @@ import { RocketMQStartupError, SessionChannelError, SessionChannelsClosedError }
 import type { ResolvedRocketMQOptions } from '../rocketmq.options';
 import { encodeSessionEvent, type SessionEventInput } from '../session/session-event';
 import { liteTopicFor } from '../session/session-id';
-import { toMessage } from '../util/describe-error';
+import { toMessage } from '@litesession/edge';
 import { withTimeout } from '../util/with-timeout';
 
 /**
@@ -27,7 +28,7 @@ export interface SendOptions {
   tag?: string;
 }
 
-const StartupSafeProducer = withSettingsReplay(Producer);
+const StartupSafeProducer = withLinkRepair(withSettingsReplay(Producer));
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -35,7 +36,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 @Injectable()
 export class RocketMQProducer implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RocketMQProducer.name);
-  private readonly producer: Producer;
+  private readonly producer: InstanceType<typeof StartupSafeProducer>;
   private consecutiveFailures = 0;
   private lastFailure: string | undefined;
 

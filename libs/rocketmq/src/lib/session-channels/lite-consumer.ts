@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { ConsumeResult, type MessageView, OffsetOption } from 'rocketmq-client-nodejs';
 import { toClientConfiguration } from '../client/client-configuration';
+import type { LinkHealth } from '../client/link-repair';
 import type { ResolvedRocketMQOptions } from '../rocketmq.options';
 import { LiteSessionPushConsumer } from './lite-session-push-consumer';
 
@@ -24,6 +25,10 @@ export interface LiteConsumer {
   /** Re-sends this client's whole lite subscription set (the client's own periodic full sync, now). */
   resync(): Promise<void>;
   isRunning(): boolean;
+  /** Whether the broker answers this consumer's receives. */
+  linkHealth(): LinkHealth;
+  /** Called on every change of linkHealth(); returns a function that stops the calls. */
+  onLinkChange(listener: (health: LinkHealth) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -63,6 +68,8 @@ export const createLitePushConsumer: LiteConsumerFactory = async (options, logge
     getLiteTopicSet: () => consumer.getLiteTopicSet(),
     isRunning: () => consumer.isRunning(),
     resync: () => consumer.resyncSubscriptions(),
+    linkHealth: () => consumer.linkHealth(),
+    onLinkChange: (listener) => consumer.onLinkChange(listener),
     close: () => consumer.close(),
   };
 };

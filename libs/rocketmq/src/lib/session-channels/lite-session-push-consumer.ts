@@ -1,9 +1,12 @@
 import { LitePushConsumerImpl } from 'rocketmq-client-nodejs';
+import { toMessage } from '@litesession/edge';
+import { withLinkRepair } from '../client/link-repair';
 import { withSettingsReplay } from '../client/settings-replay';
 
 type Options = ConstructorParameters<typeof LitePushConsumerImpl>[0];
 type Endpoints = Parameters<LitePushConsumerImpl['createTelemetryStream']>[0];
 type Status = Parameters<LitePushConsumerImpl['onUnknownCommand']>[1];
+type ReceiveArgs = Parameters<LitePushConsumerImpl['receiveMessage']>;
 
 /** TelemetryCommand.CommandCase.NOTIFY_UNSUBSCRIBE_LITE_COMMAND in the v2 protocol. */
 const NOTIFY_UNSUBSCRIBE_LITE_COMMAND = 9;
@@ -19,16 +22,34 @@ interface SubscriptionManagerLike {
 }
 
 /**
- * rocketmq-client-nodejs 1.0.8's LitePushConsumer, plus handling of the broker's "unsubscribe lite" notice
- * and an on-demand full subscription sync (and the start-up fix of withSettingsReplay).
+ * rocketmq-client-nodejs 1.0.8's LitePushConsumer, plus handling of the broker's "unsubscribe lite" notice,
+ * an on-demand full subscription sync, the start-up fix of withSettingsReplay and the repair of a client
+ * the proxy forgot (withLinkRepair).
  * The 1.0.8 telemetry session does not dispatch that command (it logs it as unrecognized), so a node whose
  * session another node took over (Exclusive group) would keep it in its set, re-add it with every periodic
  * full sync and go on receiving part of the stream. Here the notice reaches the consumer's own handler,
  * which drops the lite topic from its set; RocketMQSessionChannels then revokes the session's listeners.
  */
-export class LiteSessionPushConsumer extends withSettingsReplay(LitePushConsumerImpl) {
+export class LiteSessionPushConsumer extends withLinkRepair(withSettingsReplay(LitePushConsumerImpl)) {
   constructor(options: Options) {
     super(options);
+  }
+
+  /** Every receive says whether the broker can be reached: the link state the gateway reports. */
+  override async receiveMessage(...args: ReceiveArgs) {
+    try {
+      const messages = await super.receiveMessage(...args);
+      this.reportLink(undefined);
+      return messages;
+    } catch (error) {
+      this.reportLink(toMessage(error));
+      throw error;
+    }
+  }
+
+  /** The proxy forgot this client (and with it, its lite subscriptions): send them all again. */
+  protected override onSettingsRestored(): void {
+    void this.resyncSubscriptions();
   }
 
   override createTelemetryStream(endpoints: Endpoints) {

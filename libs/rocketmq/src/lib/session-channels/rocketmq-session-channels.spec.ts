@@ -11,6 +11,7 @@ import {
 import { type RocketMQModuleOptions, resolveRocketMQOptions } from '../rocketmq.options';
 import { encodeSessionEvent, type SessionEvent, type SessionEventInput } from '../session/session-event';
 import { TimeoutError } from '../util/with-timeout';
+import type { LinkHealth } from '../client/link-repair';
 import type { LiteConsumer, LiteConsumerFactory, LiteDelivery } from './lite-consumer';
 import { RocketMQSessionChannels } from './rocketmq-session-channels';
 import type { RevocationReason, SubscribeOptions } from './session-channels';
@@ -60,6 +61,24 @@ class FakeLiteConsumer implements LiteConsumer {
 
   isRunning(): boolean {
     return this.running;
+  }
+
+  link: LinkHealth = { state: 'ok', since: 0 };
+  readonly linkListeners = new Set<(health: LinkHealth) => void>();
+
+  linkHealth(): LinkHealth {
+    return this.link;
+  }
+
+  onLinkChange(listener: (health: LinkHealth) => void): () => void {
+    this.linkListeners.add(listener);
+    return () => this.linkListeners.delete(listener);
+  }
+
+  /** The consumer's receives start failing (or work again). */
+  linkChanges(state: LinkHealth['state']): void {
+    this.link = { state, since: Date.now() };
+    this.linkListeners.forEach((listener) => listener(this.link));
   }
 
   async close(): Promise<void> {
@@ -196,6 +215,18 @@ describe('RocketMQSessionChannels', () => {
     return harness;
   }
 
+  it('reports the link to the broker as its consumer sees it, also to listeners registered before start-up', async () => {
+    const harness = create();
+    const seen: string[] = [];
+    harness.channels.onLinkChange((health) => seen.push(health.state));
+    await harness.channels.onModuleInit();
+    expect(harness.channels.linkHealth().state).toBe('ok');
+    harness.consumer.linkChanges('unavailable');
+    expect(harness.channels.linkHealth().state).toBe('unavailable');
+    harness.consumer.linkChanges('ok');
+    expect(seen).toEqual(['unavailable', 'ok']);
+  });
+
   describe('when the broker skips seqs', () => {
     const flush = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -247,7 +278,12 @@ describe('RocketMQSessionChannels', () => {
       expect(a.events).toEqual([
         { sessionId: 's1', seq: 5, messageId: 'msg-s1-5', type: 'token', ts: 42, turnId: 't-1', text: 'Hel' },
       ]);
-      expect(channels.stats()).toEqual({ sessions: 1, listeners: 1, stallRecoveries: 0 });
+      expect(channels.stats()).toEqual({
+        sessions: 1,
+        listeners: 1,
+        stallRecoveries: 0,
+        stallRepositions: 0,
+      });
     });
 
     it('starts at seq 0 when fromSeq is not given', async () => {
@@ -274,7 +310,12 @@ describe('RocketMQSessionChannels', () => {
       expect(consumer.unsubscribeCalls).toEqual([]);
       expect(a.seqs()).toEqual([0, 1, 2, 3]);
       expect(b.seqs()).toEqual([3]);
-      expect(channels.stats()).toEqual({ sessions: 1, listeners: 2, stallRecoveries: 0 });
+      expect(channels.stats()).toEqual({
+        sessions: 1,
+        listeners: 2,
+        stallRecoveries: 0,
+        stallRepositions: 0,
+      });
     });
 
     it('rewinds for a listener that starts earlier, without duplicates for the listener already there', async () => {
@@ -310,7 +351,12 @@ describe('RocketMQSessionChannels', () => {
       await expect(rewinding).rejects.toThrow(SessionChannelError);
       await expect(rewinding).rejects.toMatchObject({ cause: failure });
       expect(a.revoked).toEqual(['resubscribe_failed']);
-      expect(channels.stats()).toEqual({ sessions: 0, listeners: 0, stallRecoveries: 0 });
+      expect(channels.stats()).toEqual({
+        sessions: 0,
+        listeners: 0,
+        stallRecoveries: 0,
+        stallRepositions: 0,
+      });
       expect(consumer.getLiteTopicSet()).toEqual(new Set());
     });
 
@@ -324,7 +370,12 @@ describe('RocketMQSessionChannels', () => {
         );
 
         expect(consumer.subscribeCalls).toEqual([]);
-        expect(channels.stats()).toEqual({ sessions: 0, listeners: 0, stallRecoveries: 0 });
+        expect(channels.stats()).toEqual({
+          sessions: 0,
+          listeners: 0,
+          stallRecoveries: 0,
+          stallRepositions: 0,
+        });
       },
     );
 
@@ -350,7 +401,12 @@ describe('RocketMQSessionChannels', () => {
 
       await expect(subscribing).rejects.toThrow(SessionChannelQuotaError);
       await expect(subscribing).rejects.toMatchObject({ cause: failure });
-      expect(channels.stats()).toEqual({ sessions: 0, listeners: 0, stallRecoveries: 0 });
+      expect(channels.stats()).toEqual({
+        sessions: 0,
+        listeners: 0,
+        stallRecoveries: 0,
+        stallRepositions: 0,
+      });
     });
 
     it('wraps any other broker error in SessionChannelError, and a later subscribe tries again', async () => {
@@ -366,7 +422,12 @@ describe('RocketMQSessionChannels', () => {
         cause: failure,
         message: expect.stringContaining('s1'),
       });
-      expect(channels.stats()).toEqual({ sessions: 0, listeners: 0, stallRecoveries: 0 });
+      expect(channels.stats()).toEqual({
+        sessions: 0,
+        listeners: 0,
+        stallRecoveries: 0,
+        stallRepositions: 0,
+      });
 
       await channels.subscribe('s1', {}, () => undefined);
       expect(consumer.positionOf('s1')).toBe(0);
@@ -399,12 +460,22 @@ describe('RocketMQSessionChannels', () => {
 
       await first.unsubscribe();
       expect(consumer.unsubscribeCalls).toEqual([]);
-      expect(channels.stats()).toEqual({ sessions: 1, listeners: 1, stallRecoveries: 0 });
+      expect(channels.stats()).toEqual({
+        sessions: 1,
+        listeners: 1,
+        stallRecoveries: 0,
+        stallRepositions: 0,
+      });
 
       await second.unsubscribe();
       expect(consumer.unsubscribeCalls).toEqual(['s1']);
       expect(consumer.getLiteTopicSet()).toEqual(new Set());
-      expect(channels.stats()).toEqual({ sessions: 0, listeners: 0, stallRecoveries: 0 });
+      expect(channels.stats()).toEqual({
+        sessions: 0,
+        listeners: 0,
+        stallRecoveries: 0,
+        stallRepositions: 0,
+      });
     });
 
     it('stops delivery to the listener that left', async () => {
@@ -430,7 +501,12 @@ describe('RocketMQSessionChannels', () => {
       await subscription.unsubscribe();
 
       // Had the repeats counted, the other listener would have been dropped and the broker released.
-      expect(channels.stats()).toEqual({ sessions: 1, listeners: 1, stallRecoveries: 0 });
+      expect(channels.stats()).toEqual({
+        sessions: 1,
+        listeners: 1,
+        stallRecoveries: 0,
+        stallRepositions: 0,
+      });
       expect(consumer.unsubscribeCalls).toEqual([]);
       await other.unsubscribe();
       expect(consumer.unsubscribeCalls).toEqual(['s1']);
@@ -450,7 +526,12 @@ describe('RocketMQSessionChannels', () => {
       push('s1', 0);
 
       expect(consumer.getLiteTopicSet()).toEqual(new Set());
-      expect(channels.stats()).toEqual({ sessions: 0, listeners: 0, stallRecoveries: 0 });
+      expect(channels.stats()).toEqual({
+        sessions: 0,
+        listeners: 0,
+        stallRecoveries: 0,
+        stallRepositions: 0,
+      });
       expect(a.events).toEqual([]);
     });
 
@@ -472,7 +553,12 @@ describe('RocketMQSessionChannels', () => {
       push('s1', 0);
 
       expect(consumer.positionOf('s1')).toBe(0);
-      expect(channels.stats()).toEqual({ sessions: 1, listeners: 1, stallRecoveries: 0 });
+      expect(channels.stats()).toEqual({
+        sessions: 1,
+        listeners: 1,
+        stallRecoveries: 0,
+        stallRepositions: 0,
+      });
       expect(reconnected.seqs()).toEqual([0]);
     });
 
@@ -483,7 +569,12 @@ describe('RocketMQSessionChannels', () => {
 
       await expect(subscription.unsubscribe()).resolves.toBeUndefined();
 
-      expect(channels.stats()).toEqual({ sessions: 0, listeners: 0, stallRecoveries: 0 });
+      expect(channels.stats()).toEqual({
+        sessions: 0,
+        listeners: 0,
+        stallRecoveries: 0,
+        stallRepositions: 0,
+      });
     });
   });
 
@@ -602,7 +693,12 @@ describe('RocketMQSessionChannels', () => {
       await channels.onApplicationShutdown();
 
       expect(consumer.closed).toBe(true);
-      expect(channels.stats()).toEqual({ sessions: 0, listeners: 0, stallRecoveries: 0 });
+      expect(channels.stats()).toEqual({
+        sessions: 0,
+        listeners: 0,
+        stallRecoveries: 0,
+        stallRepositions: 0,
+      });
       await expect(channels.subscribe('s1', {}, () => undefined)).rejects.toThrow(SessionChannelsClosedError);
     });
 
@@ -704,7 +800,12 @@ describe('RocketMQSessionChannels', () => {
       expect(stays.revoked).toEqual([]);
       expect(moved.events).toEqual([]);
       expect(stays.seqs()).toEqual([0]);
-      expect(channels.stats()).toEqual({ sessions: 1, listeners: 1, stallRecoveries: 0 });
+      expect(channels.stats()).toEqual({
+        sessions: 1,
+        listeners: 1,
+        stallRecoveries: 0,
+        stallRepositions: 0,
+      });
       // The session belongs to another node now: leaving must not touch its broker subscription.
       await movedSubscription.unsubscribe();
       expect(consumer.unsubscribeCalls).toEqual([]);
@@ -723,7 +824,12 @@ describe('RocketMQSessionChannels', () => {
       await jest.advanceTimersByTimeAsync(interval);
 
       expect(a.revoked).toEqual([]);
-      expect(channels.stats()).toEqual({ sessions: 1, listeners: 1, stallRecoveries: 0 });
+      expect(channels.stats()).toEqual({
+        sessions: 1,
+        listeners: 1,
+        stallRecoveries: 0,
+        stallRepositions: 0,
+      });
     });
 
     it('releases broker subscriptions that no local listener uses', async () => {
@@ -790,24 +896,29 @@ describe('RocketMQSessionChannels', () => {
 
       expect(consumer.resyncCalls).toBe(1);
       expect(consumer.subscribeCalls).toHaveLength(1); // no per-session re-subscribe
-      expect(channels.stats()).toEqual({ sessions: 1, listeners: 1, stallRecoveries: 1 });
+      expect(channels.stats()).toEqual({
+        sessions: 1,
+        listeners: 1,
+        stallRecoveries: 1,
+        stallRepositions: 0,
+      });
       // Whatever the broker hands out again is not repeated to the listener.
       for (const seq of [2, 3]) push('s1', seq);
       expect(a.seqs()).toEqual([0, 1, 2, 3]);
       expect(a.revoked).toEqual([]);
     });
 
-    it('resyncs an idle session once per quiet spell, and again only after new activity', async () => {
+    it('resyncs an idle session a few times per quiet spell (1, 2, 4, 8 quietMs apart), then only after new activity', async () => {
       const { channels, consumer, push } = await startedWithStallRecovery();
       await channels.subscribe('s1', {}, () => undefined);
       push('s1', 0);
 
-      await jest.advanceTimersByTimeAsync(quietMs * 10);
-      expect(consumer.resyncCalls).toBe(1);
+      await jest.advanceTimersByTimeAsync(quietMs * 40);
+      expect(consumer.resyncCalls).toBe(4);
 
       push('s1', 1);
       await jest.advanceTimersByTimeAsync(quietMs * 2);
-      expect(consumer.resyncCalls).toBe(2);
+      expect(consumer.resyncCalls).toBe(5);
     });
 
     it('sends one resync for many quiet sessions', async () => {
@@ -817,7 +928,8 @@ describe('RocketMQSessionChannels', () => {
         push(id, 0);
       }
 
-      await jest.advanceTimersByTimeAsync(quietMs * 3);
+      // Within the first resync's spacing: one resync serves all three.
+      await jest.advanceTimersByTimeAsync(quietMs * 2.5);
 
       expect(consumer.resyncCalls).toBe(1);
     });
@@ -848,6 +960,54 @@ describe('RocketMQSessionChannels', () => {
       expect(a.revoked).toEqual([]);
       push('s1', 1);
       expect(a.seqs()).toEqual([0, 1]);
+    });
+
+    it('re-positions a session whose announced events do not come after a resync, at its cursor', async () => {
+      const { channels, consumer, push } = await startedWithStallRecovery();
+      const a = recorder();
+      const subscription = await channels.subscribe('s1', a.options, a.listener);
+      for (const seq of [0, 1]) push('s1', seq);
+      await jest.advanceTimersByTimeAsync(quietMs * 40); // the idle spell's resyncs are spent
+      const resyncsBefore = consumer.resyncCalls;
+
+      subscription.expectEvents();
+      await jest.advanceTimersByTimeAsync(quietMs * 3.5);
+
+      expect(consumer.resyncCalls).toBe(resyncsBefore + 1);
+      expect(consumer.unsubscribeCalls).toEqual(['s1']);
+      expect(consumer.subscribeCalls.at(-1)).toEqual({ topic: 's1', fromOffset: 2 });
+      expect(channels.stats().stallRepositions).toBe(1);
+      // The events then come; the listener gets each once and keeps its subscription.
+      for (const seq of [2, 3]) push('s1', seq);
+      expect(a.seqs()).toEqual([0, 1, 2, 3]);
+      expect(a.revoked).toEqual([]);
+      await jest.advanceTimersByTimeAsync(quietMs * 20);
+      expect(channels.stats().stallRepositions).toBe(1);
+    });
+
+    it('keeps re-positioning, further apart, while events a resuming listener knows exist do not come', async () => {
+      const { channels, consumer } = await startedWithStallRecovery();
+      await channels.subscribe('s1', { knownSeq: 5 }, () => undefined);
+
+      await jest.advanceTimersByTimeAsync(quietMs * 16);
+
+      // Resync at 1 s, re-positions at 3, 7 and 15 s.
+      expect(channels.stats().stallRepositions).toBe(3);
+      expect(consumer.subscribeCalls.map((call) => call.fromOffset)).toEqual([0, 0, 0, 0]);
+    });
+
+    it('only resyncs while the broker does not answer: a failed re-position would revoke the listeners', async () => {
+      const { channels, consumer } = await startedWithStallRecovery();
+      const a = recorder({ knownSeq: 5 });
+      await channels.subscribe('s1', a.options, a.listener);
+      consumer.linkChanges('unavailable');
+
+      await jest.advanceTimersByTimeAsync(quietMs * 16);
+
+      expect(channels.stats().stallRepositions).toBe(0);
+      expect(consumer.unsubscribeCalls).toEqual([]);
+      expect(consumer.resyncCalls).toBeGreaterThan(1);
+      expect(a.revoked).toEqual([]);
     });
 
     it('is off when stallRecoveryMs is 0', async () => {

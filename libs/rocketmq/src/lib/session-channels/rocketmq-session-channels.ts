@@ -18,8 +18,9 @@ import type { ResolvedRocketMQOptions } from '../rocketmq.options';
 import { decodeSessionEvent, type SessionEventInput } from '../session/session-event';
 import { assertSessionId, liteTopicFor, sessionIdFor } from '../session/session-id';
 import { KeyedSerialQueue } from '../util/keyed-serial-queue';
-import { toMessage, toStack } from '../util/describe-error';
+import { toMessage, toStack } from '@litesession/edge';
 import { withTimeout } from '../util/with-timeout';
+import type { LinkHealth } from '../client/link-repair';
 import type { LiteConsumer, LiteConsumerFactory, LiteDelivery } from './lite-consumer';
 import { type FanoutEntry, SessionFanout } from './session-fanout';
 import {
@@ -32,6 +33,8 @@ import {
 
 /** Re-positionings tried for one missing seq before the gap is taken as real. */
 const MAX_GAP_REWINDS = 3;
+/** Stalled sessions re-positioned per stall-recovery tick (two RPCs each); the rest wait for the next. */
+const MAX_REPOSITIONS_PER_TICK = 20;
 
 /**
  * Session channels on RocketMQ LiteTopic: one lite push consumer per process multiplexes every session
@@ -50,8 +53,10 @@ export class RocketMQSessionChannels
   private readonly timers: NodeJS.Timeout[] = [];
   private draining = false;
   private stallRecoveries = 0;
+  private stallRepositions = 0;
   private readonly gapRewinds = new WeakMap<SessionFanout, { seq: number; count: number }>();
   private lastResyncAt = 0;
+  private readonly pendingLinkListeners: Array<() => void> = [];
 
   constructor(
     @Inject(RESOLVED_ROCKETMQ_OPTIONS) private readonly options: ResolvedRocketMQOptions,
@@ -75,6 +80,7 @@ export class RocketMQSessionChannels
       void starting.then((late) => late.close()).catch(() => undefined);
       throw new RocketMQStartupError('RocketMQ lite consumer', this.options.endpoints, { cause: error });
     }
+    this.pendingLinkListeners.splice(0).forEach((attach) => attach());
     this.every(this.options.revocationCheckIntervalMs, () => this.reconcile());
     if (this.options.stallRecoveryMs > 0) {
       this.every(Math.max(50, Math.floor(this.options.stallRecoveryMs / 4)), () => this.recoverStalls());
@@ -105,10 +111,30 @@ export class RocketMQSessionChannels
     return !this.draining && this.consumer?.isRunning() === true;
   }
 
+  linkHealth(): LinkHealth {
+    return this.consumer?.linkHealth() ?? { state: 'ok', since: 0 };
+  }
+
+  onLinkChange(listener: (health: LinkHealth) => void): () => void {
+    const stops: Array<() => void> = [];
+    // Listeners may register before the consumer starts (providers are built first).
+    const attach = () => {
+      if (this.consumer) stops.push(this.consumer.onLinkChange(listener));
+      else this.pendingLinkListeners.push(attach);
+    };
+    attach();
+    return () => stops.forEach((stop) => stop());
+  }
+
   stats(): SessionChannelStats {
     let listeners = 0;
     for (const fanout of this.sessions.values()) listeners += fanout.size;
-    return { sessions: this.sessions.size, listeners, stallRecoveries: this.stallRecoveries };
+    return {
+      sessions: this.sessions.size,
+      listeners,
+      stallRecoveries: this.stallRecoveries,
+      stallRepositions: this.stallRepositions,
+    };
   }
 
   publish(sessionId: string, event: SessionEventInput): Promise<PublishedSessionEvent> {
@@ -130,6 +156,9 @@ export class RocketMQSessionChannels
     let released = false;
     return {
       sessionId,
+      expectEvents: () => {
+        if (!released) this.sessions.get(sessionId)?.expectEvents();
+      },
       unsubscribe: async () => {
         if (released) return;
         released = true;
@@ -196,16 +225,32 @@ export class RocketMQSessionChannels
    * message arrives or the subscription is synced again; the client's own full sync comes only every 30 s.
    * So when a session has been quiet for `stallRecoveryMs` after activity, the whole subscription set is
    * re-sent at once (one RPC, at most once per `stallRecoveryMs`); if nothing was stuck, nothing changes.
+   * A session whose events are owed and still do not come is re-positioned at its cursor
+   * (SessionFanout.takeStall), a few per tick and only while the broker answers: a failed re-position
+   * revokes the session's listeners.
    */
   private recoverStalls(): void {
     const now = Date.now();
     const consumer = this.consumer;
+    // A tick right after a resync would take remedies it cannot send yet.
     if (!consumer?.isRunning() || now - this.lastResyncAt < this.options.stallRecoveryMs) return;
-    let stalled = 0;
+    const linkUp = consumer.linkHealth().state === 'ok';
+    let resync = false;
+    let repositions = 0;
     for (const [sessionId, fanout] of this.sessions) {
-      if (!this.serial.isBusy(sessionId) && fanout.takeStall(now, this.options.stallRecoveryMs)) stalled += 1;
+      if (this.serial.isBusy(sessionId)) continue;
+      const remedy = fanout.takeStall(now, this.options.stallRecoveryMs);
+      if (remedy === 'resync' || (remedy === 'reposition' && !linkUp)) resync = true;
+      if (remedy !== 'reposition' || !linkUp || repositions >= MAX_REPOSITIONS_PER_TICK) continue;
+      repositions += 1;
+      this.stallRepositions += 1;
+      const seq = fanout.lowestNeeded();
+      this.logger.warn(`Session ${sessionId}: owed events have not arrived; re-positioning at seq ${seq}`);
+      this.inBackground(sessionId, 'Re-positioning', async () => {
+        if (this.sessions.get(sessionId) === fanout) await this.reposition(fanout, fanout.lowestNeeded());
+      });
     }
-    if (stalled === 0) return;
+    if (!resync) return;
     this.lastResyncAt = now;
     this.stallRecoveries += 1;
     void consumer

@@ -1,3 +1,4 @@
+import type { LinkHealth } from '../client/link-repair';
 import type { PublishedSessionEvent } from '../producer/rocketmq-producer';
 import type { SessionEventDecodeError } from '../rocketmq.errors';
 import type { SessionEvent, SessionEventInput } from '../session/session-event';
@@ -23,14 +24,20 @@ export interface SubscribeOptions {
   onGap?: (expectedSeq: number, receivedSeq: number) => void;
   /**
    * The log is known to hold events up to this seq (e.g. a resuming client already had them). Until they
-   * have arrived, a quiet subscription is re-synced every `stallRecoveryMs`, not only once. Infinity: events
-   * are owed but their seq is unknown (e.g. waiting for a marker just written).
+   * have arrived, a quiet subscription is recovered again and again (a resync, then re-positions at
+   * growing intervals), not only a few times. Infinity: events are owed but their seq is unknown (e.g.
+   * waiting for a marker just written).
    */
   knownSeq?: number;
 }
 
 export interface SessionSubscription {
   readonly sessionId: string;
+  /**
+   * Events are on their way (e.g. this subscriber queued a request whose turn writes to the log): if none
+   * arrives, the subscription is recovered as for `knownSeq`, until one does (or for a minute).
+   */
+  expectEvents(): void;
   /** Idempotent. Releases the broker subscription when the last listener of the session leaves. */
   unsubscribe(): Promise<void>;
 }
@@ -42,6 +49,8 @@ export interface SessionChannelStats {
   listeners: number;
   /** Subscription resyncs sent because a session stalled (see RocketMQModuleOptions.stallRecoveryMs). */
   stallRecoveries: number;
+  /** Sessions re-positioned because events owed to them did not arrive after a resync. */
+  stallRepositions: number;
 }
 
 /**
@@ -58,4 +67,8 @@ export abstract class SessionChannels {
   /** True when new subscriptions can be served. */
   abstract isRunning(): boolean;
   abstract stats(): SessionChannelStats;
+  /** Whether the broker answers this process's subscriptions (the consumer's receives). */
+  abstract linkHealth(): LinkHealth;
+  /** Called on every change of linkHealth(); returns a function that stops the calls. */
+  abstract onLinkChange(listener: (health: LinkHealth) => void): () => void;
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { SessionEventDecodeError } from '../rocketmq.errors';
 import type { SessionEvent } from '../session/session-event';
 import type { RevocationReason, SubscribeOptions } from './session-channels';
-import { type FanoutEntry, SessionFanout } from './session-fanout';
+import { EXPECTATION_TTL_MS, type FanoutEntry, SessionFanout } from './session-fanout';
 
 /** A listener that records what reaches it. */
 function recorder(nextSeq = 0, options: SubscribeOptions = {}) {
@@ -231,24 +231,34 @@ describe('SessionFanout', () => {
       jest.useRealTimers();
     });
 
-    it('reports a stall once the session has been quiet for quietMs, and only once', () => {
+    /** Whether a remedy (of any kind) is due at `now`. */
+    const due = (fanout: SessionFanout, now: number) => fanout.takeStall(now, quietMs) !== undefined;
+
+    it('reports a stall once the session has been quiet for quietMs, then 4 times in all, further apart', () => {
       const fanout = new SessionFanout('s1', 0, logger);
 
-      expect(fanout.takeStall(10_000 + quietMs - 1, quietMs)).toBe(false);
-      expect(fanout.takeStall(10_000 + quietMs, quietMs)).toBe(true);
-      expect(fanout.takeStall(10_000 + quietMs * 5, quietMs)).toBe(false);
+      expect(fanout.takeStall(10_000 + quietMs - 1, quietMs)).toBeUndefined();
+      // quietMs is 1,000: at 11 s, then 2 s, 4 s and 8 s after the previous one; then no more.
+      const times = [11_000, 12_000, 13_000, 14_000, 16_999, 17_000, 24_999, 25_000, 60_000];
+      expect(times.filter((t) => due(fanout, t))).toEqual([11_000, 13_000, 17_000, 25_000]);
+    });
+
+    it('answers a quiet spell with resyncs only', () => {
+      const fanout = new SessionFanout('s1', 0, logger);
+      const remedies = [11_000, 13_000, 17_000, 25_000].map((t) => fanout.takeStall(t, quietMs));
+      expect(remedies).toEqual(['resync', 'resync', 'resync', 'resync']);
     });
 
     it('starts a new quiet spell with every delivery', () => {
       const fanout = new SessionFanout('s1', 0, logger);
       fanout.add(recorder(0).entry);
-      expect(fanout.takeStall(11_000, quietMs)).toBe(true);
+      expect(due(fanout, 11_000)).toBe(true);
 
       jest.setSystemTime(12_000);
       fanout.deliver(0, 'msg', eventAt(0));
 
-      expect(fanout.takeStall(12_999, quietMs)).toBe(false);
-      expect(fanout.takeStall(13_000, quietMs)).toBe(true);
+      expect(due(fanout, 12_999)).toBe(false);
+      expect(due(fanout, 13_000)).toBe(true);
     });
 
     it('counts a repeat the listeners skip as activity too', () => {
@@ -258,54 +268,102 @@ describe('SessionFanout', () => {
       jest.setSystemTime(10_900);
       fanout.deliver(0, 'msg', eventAt(0));
 
-      expect(fanout.takeStall(11_000, quietMs)).toBe(false);
+      expect(due(fanout, 11_000)).toBe(false);
     });
 
     it('starts a new quiet spell when (re)positioned', () => {
       const fanout = new SessionFanout('s1', 0, logger);
-      expect(fanout.takeStall(11_000, quietMs)).toBe(true);
+      expect(due(fanout, 11_000)).toBe(true);
 
       fanout.positionedAt(0, 11_500);
 
-      expect(fanout.takeStall(12_499, quietMs)).toBe(false);
-      expect(fanout.takeStall(12_500, quietMs)).toBe(true);
+      expect(due(fanout, 12_499)).toBe(false);
+      expect(due(fanout, 12_500)).toBe(true);
     });
 
-    it('keeps reporting every quietMs while events the subscriber knows exist have not arrived', () => {
+    it('while events the subscriber knows exist have not arrived: a resync, then re-positions 2, 4, 8, 8 s apart', () => {
       const fanout = new SessionFanout('s1', 0, logger);
       fanout.add(recorder(0, { knownSeq: 1 }).entry);
-      expect(fanout.takeStall(11_000, quietMs)).toBe(true);
-      expect(fanout.takeStall(11_500, quietMs)).toBe(false);
-      expect(fanout.takeStall(12_000, quietMs)).toBe(true);
+      const times = [11_000, 12_000, 13_000, 16_999, 17_000, 25_000, 33_000, 41_000];
+      expect(times.map((t) => fanout.takeStall(t, quietMs))).toEqual([
+        'resync',
+        undefined,
+        'reposition',
+        undefined,
+        'reposition',
+        'reposition',
+        'reposition',
+        'reposition',
+      ]);
 
-      jest.setSystemTime(12_100);
+      jest.setSystemTime(41_100);
       fanout.deliver(0, 'msg', eventAt(0));
       fanout.deliver(1, 'msg', eventAt(1));
 
-      expect(fanout.takeStall(13_100, quietMs)).toBe(true); // one more quiet spell, as for any session
-      expect(fanout.takeStall(20_000, quietMs)).toBe(false); // caught up: no more
+      // Caught up: from now on a quiet spell like any session's, a few resyncs and then no more.
+      const after = [42_100, 44_100, 48_100, 56_100].map((t) => fanout.takeStall(t, quietMs));
+      expect(after).toEqual(['resync', 'resync', 'resync', 'resync']);
+      expect(fanout.takeStall(100_000, quietMs)).toBeUndefined();
     });
 
-    it('with knownSeq Infinity (events owed, seq unknown) keeps reporting every quietMs', () => {
+    it('with knownSeq Infinity (events owed, seq unknown) starts over with a resync after each delivery', () => {
       const fanout = new SessionFanout('s1', 0, logger);
       fanout.add(recorder(0, { knownSeq: Number.POSITIVE_INFINITY }).entry);
-      jest.setSystemTime(10_500);
+      expect([11_000, 13_000].map((t) => fanout.takeStall(t, quietMs))).toEqual(['resync', 'reposition']);
+
+      fanout.positionedAt(0, 13_000); // a re-position does not end the escalation; a delivery does
+      expect(fanout.takeStall(17_000, quietMs)).toBe('reposition');
+      jest.setSystemTime(17_500);
       fanout.deliver(0, 'msg', eventAt(0));
-      expect([11_500, 12_000, 12_500, 13_500].map((t) => fanout.takeStall(t, quietMs))).toEqual([
-        true,
-        false,
-        true,
-        true,
+
+      expect([18_000, 18_500, 19_500].map((t) => fanout.takeStall(t, quietMs))).toEqual([
+        undefined,
+        'resync',
+        undefined,
       ]);
     });
 
-    it('reports an idle session once per quiet spell, and again only after a delivery', () => {
+    it('owes events announced by expectEvents() until one arrives', () => {
       const fanout = new SessionFanout('s1', 0, logger);
-      expect(fanout.takeStall(11_000, quietMs)).toBe(true);
+      fanout.add(recorder(0).entry);
+      // Idle for a long time: the quiet spell's resyncs are spent.
+      [11_000, 13_000, 17_000, 25_000].forEach((t) => fanout.takeStall(t, quietMs));
+      expect(fanout.takeStall(40_000, quietMs)).toBeUndefined();
 
-      expect(fanout.takeStall(20_000, quietMs)).toBe(false);
+      fanout.expectEvents(50_000);
+
+      expect(fanout.takeStall(50_999, quietMs)).toBeUndefined(); // quiet counts from the announcement
+      expect([51_000, 53_000, 57_000].map((t) => fanout.takeStall(t, quietMs))).toEqual([
+        'resync',
+        'reposition',
+        'reposition',
+      ]);
+      jest.setSystemTime(57_500);
+      fanout.deliver(0, 'msg', eventAt(0));
+      // Met: an ordinary quiet spell again.
+      expect([58_500, 60_500].map((t) => fanout.takeStall(t, quietMs))).toEqual(['resync', 'resync']);
+    });
+
+    it('stops owing announced events after EXPECTATION_TTL_MS', () => {
+      const fanout = new SessionFanout('s1', 0, logger);
+      [11_000, 13_000, 17_000, 25_000].forEach((t) => fanout.takeStall(t, quietMs));
+      fanout.expectEvents(30_000);
+      expect(fanout.takeStall(31_000, quietMs)).toBe('resync');
+
+      expect(fanout.takeStall(30_000 + EXPECTATION_TTL_MS, quietMs)).toBeUndefined();
+
+      // A new announcement starts the escalation over.
+      fanout.expectEvents(100_000);
+      expect(fanout.takeStall(101_000, quietMs)).toBe('resync');
+    });
+
+    it('reports an idle session a few times per quiet spell, and again only after a delivery', () => {
+      const fanout = new SessionFanout('s1', 0, logger);
+      expect([11_000, 13_000, 17_000, 25_000].every((t) => due(fanout, t))).toBe(true);
+
+      expect(due(fanout, 100_000)).toBe(false);
       fanout.deliver(0, 'msg', () => ({ sessionId: 's1', seq: 0, type: 'token', ts: 0, messageId: 'msg' }));
-      expect(fanout.takeStall(Date.now() + quietMs, quietMs)).toBe(true);
+      expect(due(fanout, Date.now() + quietMs)).toBe(true);
     });
   });
 });

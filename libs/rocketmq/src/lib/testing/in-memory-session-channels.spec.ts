@@ -96,7 +96,7 @@ describe('InMemorySessionChannels', () => {
     await settle();
 
     expect(a.texts()).toEqual(['before']);
-    expect(channels.stats()).toEqual({ sessions: 0, listeners: 0, stallRecoveries: 0 });
+    expect(channels.stats()).toEqual({ sessions: 0, listeners: 0, stallRecoveries: 0, stallRepositions: 0 });
   });
 
   it('counts sessions and listeners', async () => {
@@ -106,7 +106,7 @@ describe('InMemorySessionChannels', () => {
     await channels.subscribe('s1', {}, () => undefined);
     await channels.subscribe('s2', {}, () => undefined);
 
-    expect(channels.stats()).toEqual({ sessions: 2, listeners: 3, stallRecoveries: 0 });
+    expect(channels.stats()).toEqual({ sessions: 2, listeners: 3, stallRecoveries: 0, stallRepositions: 0 });
   });
 
   it('revoke() ends the session subscriptions with onRevoked and stops their delivery', async () => {
@@ -126,7 +126,7 @@ describe('InMemorySessionChannels', () => {
     expect(b.revoked).toEqual(['taken_over']);
     expect(other.revoked).toEqual([]);
     expect(a.events).toEqual([]);
-    expect(channels.stats()).toEqual({ sessions: 1, listeners: 1, stallRecoveries: 0 });
+    expect(channels.stats()).toEqual({ sessions: 1, listeners: 1, stallRecoveries: 0, stallRepositions: 0 });
   });
 
   it('passes the reason given to revoke()', async () => {
@@ -144,7 +144,7 @@ describe('InMemorySessionChannels', () => {
 
     await expect(channels.publish('chat/s1', { type: 'token' })).rejects.toThrow(InvalidSessionIdError);
     await expect(channels.subscribe('', {}, () => undefined)).rejects.toThrow(InvalidSessionIdError);
-    expect(channels.stats()).toEqual({ sessions: 0, listeners: 0, stallRecoveries: 0 });
+    expect(channels.stats()).toEqual({ sessions: 0, listeners: 0, stallRecoveries: 0, stallRepositions: 0 });
   });
 
   it('validates events like the real envelope and stores nothing for a rejected one', async () => {

@@ -1,3 +1,4 @@
+import type { LinkHealth } from '../client/link-repair';
 import type { PublishedSessionEvent } from '../producer/rocketmq-producer';
 import {
   encodeSessionEvent,
@@ -31,6 +32,24 @@ export class InMemorySessionChannels extends SessionChannels {
   private readonly logs = new Map<string, SessionEvent[]>();
   private readonly subscribers = new Set<Subscriber>();
   private running = true;
+  private link: LinkHealth = { state: 'ok', since: 0 };
+  private readonly linkListeners = new Set<(health: LinkHealth) => void>();
+
+  linkHealth(): LinkHealth {
+    return { ...this.link };
+  }
+
+  onLinkChange(listener: (health: LinkHealth) => void): () => void {
+    this.linkListeners.add(listener);
+    return () => this.linkListeners.delete(listener);
+  }
+
+  /** Test control: the broker stops or starts answering (as a real consumer's receives would show). */
+  setLink(state: LinkHealth['state'], reason?: string): void {
+    if (state === this.link.state) return;
+    this.link = reason === undefined ? { state, since: Date.now() } : { state, since: Date.now(), reason };
+    for (const listener of this.linkListeners) listener(this.linkHealth());
+  }
 
   async publish(sessionId: string, input: SessionEventInput): Promise<PublishedSessionEvent> {
     assertSessionId(sessionId);
@@ -57,7 +76,12 @@ export class InMemorySessionChannels extends SessionChannels {
     const subscriber: Subscriber = { sessionId, listener, options, nextSeq: fromSeq };
     this.subscribers.add(subscriber);
     queueMicrotask(() => this.flush(sessionId));
-    return { sessionId, unsubscribe: async () => void this.subscribers.delete(subscriber) };
+    return {
+      sessionId,
+      // In memory nothing stalls, so there is nothing to recover.
+      expectEvents: () => undefined,
+      unsubscribe: async () => void this.subscribers.delete(subscriber),
+    };
   }
 
   isRunning(): boolean {
@@ -69,6 +93,7 @@ export class InMemorySessionChannels extends SessionChannels {
       sessions: new Set([...this.subscribers].map((s) => s.sessionId)).size,
       listeners: this.subscribers.size,
       stallRecoveries: 0,
+      stallRepositions: 0,
     };
   }
 

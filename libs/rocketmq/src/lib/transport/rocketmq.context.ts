@@ -1,4 +1,5 @@
 import { BaseRpcContext } from '@nestjs/microservices';
+import type { RequestLease } from './request-lease';
 
 /** The parts of a received message a handler may need; built from rocketmq-client-nodejs's MessageView. */
 export interface RocketMQMessage {
@@ -11,7 +12,13 @@ export interface RocketMQMessage {
   deliveryAttempt: number;
 }
 
-type RocketMQContextArgs = [message: RocketMQMessage];
+type RocketMQContextArgs = [message: RocketMQMessage, lease: RequestLease];
+
+/** The lease of a message received without one (a consumer without leases): never lost. */
+export const UNLEASED: RequestLease = Object.freeze({
+  signal: new AbortController().signal,
+  handBack: () => undefined,
+});
 
 /** Context of an @EventPattern handler served by RocketMQServer. */
 export class RocketMQContext extends BaseRpcContext<RocketMQContextArgs> {
@@ -33,5 +40,13 @@ export class RocketMQContext extends BaseRpcContext<RocketMQContextArgs> {
   /** Returns 1 for the first delivery, 2 for the first redelivery, … */
   getDeliveryAttempt(): number {
     return this.args[0].deliveryAttempt;
+  }
+
+  /**
+   * This process's hold on the message: its signal aborts when the hold is lost (stop acting on the
+   * message: another consumer may have it), and handBack() lets it go at once (graceful shutdown).
+   */
+  getLease(): RequestLease {
+    return this.args[1] ?? UNLEASED;
   }
 }

@@ -1,17 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type ReadPacket, Server } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { ConsumeResult, FilterExpression, type MessageView, PushConsumer } from 'rocketmq-client-nodejs';
+import { ConsumeResult, FilterExpression, type MessageView, type PushConsumer } from 'rocketmq-client-nodejs';
 import { toClientConfiguration } from '../client/client-configuration';
-import { withSettingsReplay } from '../client/settings-replay';
 import { routeClientDefaultLogger } from '../client/rocketmq-logger';
 import { RocketMQStartupError } from '../rocketmq.errors';
 import type { ResolvedRocketMQOptions } from '../rocketmq.options';
-import { toStack } from '../util/describe-error';
+import { toStack } from '@litesession/edge';
 import { withTimeout } from '../util/with-timeout';
-import { RocketMQContext, type RocketMQMessage } from './rocketmq.context';
-
-const StartupSafePushConsumer = withSettingsReplay(PushConsumer);
+import { LeasedPushConsumer, type LeaseSettings } from './leased-push-consumer';
+import { RocketMQContext, type RocketMQMessage, UNLEASED } from './rocketmq.context';
+import type { RequestLease } from './request-lease';
 
 export const ROCKETMQ_TRANSPORT = Symbol('ROCKETMQ_TRANSPORT');
 export type RocketMQStatus = 'connected' | 'disconnected';
@@ -28,17 +27,27 @@ export interface RocketMQServerOptions {
    * a graceful shutdown; only after it does the client tell the proxy it is gone. @default 5_000
    */
   longPollingTimeoutMs?: number;
+  /**
+   * Hold each message on a lease this process renews (LeasedPushConsumer): a message of a dead process
+   * becomes visible again within `leaseMs`. @default { leaseMs: 4_000, renewEveryMs: 1_000 }
+   */
+  lease?: LeaseSettings;
 }
 
 /** The slice of a push consumer the server uses; replaced by a fake in unit tests. */
 export interface TransportConsumer {
   startup(): Promise<void>;
   shutdown(): Promise<void>;
+  /** Starts this process's lease on a message just received (consumers without leases leave it out). */
+  hold?(view: MessageView): RequestLease;
 }
 
 export type TransportConsumerFactory = (
   settings: ConstructorParameters<typeof PushConsumer>[0],
+  lease: LeaseSettings,
 ) => TransportConsumer;
+
+const DEFAULT_LEASE: LeaseSettings = { leaseMs: 4_000, renewEveryMs: 1_000 };
 
 /**
  * A Nest custom transport on RocketMQ normal/FIFO topics, for @EventPattern handlers: the pattern is the
@@ -56,8 +65,10 @@ export class RocketMQServer
 
   constructor(
     private readonly options: RocketMQServerOptions,
-    private readonly createConsumer: TransportConsumerFactory = (settings) =>
-      new StartupSafePushConsumer(settings),
+    private readonly createConsumer: TransportConsumerFactory = (settings, lease) =>
+      new LeasedPushConsumer(settings, lease, (messageId, reason) =>
+        this.logger.warn(`Lease of message ${messageId} lost (${reason}): another consumer may have it now`),
+      ),
   ) {
     super();
     routeClientDefaultLogger();
@@ -67,16 +78,19 @@ export class RocketMQServer
     try {
       this.assertOnlyEventHandlers();
       const topics = [...this.messageHandlers.keys()];
-      const consumer = this.createConsumer({
-        ...toClientConfiguration(this.options.client, this.logger),
-        consumerGroup: this.options.consumerGroup,
-        subscriptions: new Map(topics.map((topic) => [topic, FilterExpression.SUB_ALL] as const)),
-        maxCacheMessageCount: this.options.maxCachedMessages ?? 64,
-        longPollingTimeout: this.options.longPollingTimeoutMs ?? 5_000,
-        // Different message groups (sessions) in parallel, each still in order.
-        enableFifoConsumeAccelerator: true,
-        messageListener: { consume: (view: MessageView) => this.handleMessage(toMessage(view)) },
-      });
+      const consumer: TransportConsumer = this.createConsumer(
+        {
+          ...toClientConfiguration(this.options.client, this.logger),
+          consumerGroup: this.options.consumerGroup,
+          subscriptions: new Map(topics.map((topic) => [topic, FilterExpression.SUB_ALL] as const)),
+          maxCacheMessageCount: this.options.maxCachedMessages ?? 64,
+          longPollingTimeout: this.options.longPollingTimeoutMs ?? 5_000,
+          // Different message groups (sessions) in parallel, each still in order.
+          enableFifoConsumeAccelerator: true,
+          messageListener: { consume: (view: MessageView) => this.consume(consumer, view) },
+        },
+        this.options.lease ?? DEFAULT_LEASE,
+      );
       try {
         await withTimeout(
           consumer.startup(),
@@ -119,9 +133,13 @@ export class RocketMQServer
     return this.consumer as T;
   }
 
+  private consume(consumer: TransportConsumer, view: MessageView): Promise<ConsumeResult> {
+    return this.handleMessage(toMessage(view), consumer.hold?.(view) ?? UNLEASED);
+  }
+
   /** Runs the handler of the message's topic; its outcome decides the ack. Never throws. */
-  async handleMessage(message: RocketMQMessage): Promise<ConsumeResult> {
-    const context = new RocketMQContext([message]);
+  async handleMessage(message: RocketMQMessage, lease: RequestLease = UNLEASED): Promise<ConsumeResult> {
+    const context = new RocketMQContext([message, lease]);
     let data: unknown;
     try {
       data = JSON.parse(message.body.toString('utf8'));
