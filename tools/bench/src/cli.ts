@@ -16,6 +16,11 @@ const USAGE = `Usage: npm run bench -- [options]
   --p99-bound 100                    the pass rule's p99 latency bound, ms
   --capacity 10000 --capacity-steps 10   idle sessions ramped onto one gateway (0: skip)
   --resume-sessions 20               sessions streaming when their gateway is SIGKILLed (0: skip)
+  --conversation-turns 50            turns of one conversation, timing each turn's start (0: skip)
+  --conversation-runs 3              runs of the conversation scenario per path
+  --resume-counts 20,200             resume matrix: sessions resuming at once
+  --resume-depths 50,500,5000        resume matrix: events per session's log at the kill (20 sessions)
+  --resume-runs 3                    runs of each resume matrix cell per path (0: skip the matrix)
   --workers 2                        client worker processes
   --jvm-warmup 90                    seconds of unmeasured LiteSession traffic first (the JVMs' JIT warm-up)
   --out test-results/bench           where report.md, results.json and the charts go
@@ -37,6 +42,11 @@ function parseOptions(argv: string[]): { suite: SuiteOptions; out: string; docs:
       capacity: { type: 'string', default: '10000' },
       'capacity-steps': { type: 'string', default: '10' },
       'resume-sessions': { type: 'string', default: '20' },
+      'conversation-turns': { type: 'string', default: '50' },
+      'conversation-runs': { type: 'string', default: '3' },
+      'resume-counts': { type: 'string', default: '20,200' },
+      'resume-depths': { type: 'string', default: '50,500,5000' },
+      'resume-runs': { type: 'string', default: '3' },
       workers: { type: 'string', default: '2' },
       'open-concurrency': { type: 'string', default: '50' },
       'jvm-warmup': { type: 'string', default: '90' },
@@ -68,6 +78,12 @@ function parseOptions(argv: string[]): { suite: SuiteOptions; out: string; docs:
   const ladder = list(values.ladder).map(Number);
   if (ladder.length === 0 || ladder.some((n) => !Number.isInteger(n) || n < 1 || n > 20_000))
     problems.push(`--ladder must be session counts 1..20000 (got "${values.ladder}")`);
+  const counts = (name: 'resume-counts' | 'resume-depths', max: number): number[] => {
+    const parsed = list(String(values[name])).map(Number);
+    if (parsed.some((n) => !Number.isInteger(n) || n < 1 || n > max))
+      problems.push(`--${name} must be integers 1..${max} (got "${String(values[name])}")`);
+    return parsed;
+  };
   const suite: SuiteOptions = {
     paths,
     ladder,
@@ -78,6 +94,11 @@ function parseOptions(argv: string[]): { suite: SuiteOptions; out: string; docs:
     capacitySessions: int('capacity', 0, 20_000),
     capacitySteps: int('capacity-steps', 1, 100),
     resumeSessions: int('resume-sessions', 0, 20_000),
+    conversationTurns: int('conversation-turns', 0, 500),
+    conversationRuns: int('conversation-runs', 1, 10),
+    resumeCounts: counts('resume-counts', 2000),
+    resumeDepths: counts('resume-depths', 100_000),
+    resumeRuns: int('resume-runs', 0, 10),
     workers: int('workers', 1, 16),
     openConcurrency: int('open-concurrency', 1, 1000),
     jvmWarmupSeconds: int('jvm-warmup', 0, 3600),

@@ -82,9 +82,36 @@ export interface ResumeResult {
   resume: LatencySummary;
   /** Per session: connection lost → handshake answered on the other node, ms (client backoff included). */
   reconnect: LatencySummary;
+  /** The shortest session log (events) when the gateway was killed. */
+  logEvents?: number;
+  /** Resume matrix: the log length the run waited for before the kill (0: none). */
+  askedLogEvents?: number;
+  /** Which run of this (path, sessions, log length) it was, from 1. */
+  run?: number;
   lost: number;
   duplicated: number;
   note?: string;
+}
+
+/** One run of the conversation scenario on one path (scenarios/conversation.ts). */
+export interface ConversationRun {
+  /** Per turn of one conversation (index 0 = turn 1): `chat.send` → its `turn.started` at the client, ms. */
+  turnStartedMs: number[];
+  /** Per turn: `chat.send` → its first token at the client, ms. */
+  firstTokenMs: number[];
+  /** Per turn: events in the session's log when it was sent. */
+  logEvents: number[];
+  /** New sessions' first turns, one after another: `chat.send` → `turn.started`, ms. */
+  firstTurnStartedMs: number[];
+}
+
+/** The conversation scenario for one path: `runs` runs, each a new path and a new conversation. */
+export interface ConversationResult {
+  path: PathName;
+  turns: number;
+  tokensPerSecond: number;
+  replyTokens: number;
+  runs: ConversationRun[];
 }
 
 export interface MachineInfo {
@@ -104,6 +131,13 @@ export interface BenchSettings {
   passRule: string;
   capacitySessions: number;
   resumeSessions: number;
+  /** Turns of the conversation scenario (0: skipped), and its runs per path. */
+  conversationTurns?: number;
+  conversationRuns?: number;
+  /** The resume matrix: sessions resuming at once, log lengths (at DEPTH_SESSIONS sessions), runs. */
+  resumeCounts?: number[];
+  resumeDepths?: number[];
+  resumeRuns?: number;
   paths: PathName[];
 }
 
@@ -119,4 +153,7 @@ export interface BenchResults {
   ladder: LadderStep[];
   capacity: CapacityResult[];
   resume: ResumeResult[];
+  conversation?: ConversationResult[];
+  /** Issue 11's resume runs: by concurrent sessions and by log length, several runs of each (`run`). */
+  resumeMatrix?: ResumeResult[];
 }

@@ -6,13 +6,26 @@ import type { BenchPath } from './paths/bench-path';
 import { directPath } from './paths/direct-path';
 import { type BrokerHandle, litesessionPath, startRocketMQ } from './paths/litesession-path';
 import { redisPath, redisVersion } from './paths/redis-path';
-import type { BenchResults, BenchSettings, LadderStep, MachineInfo, PathName } from './results';
+import type {
+  BenchResults,
+  BenchSettings,
+  ConversationResult,
+  LadderStep,
+  ResumeResult,
+  MachineInfo,
+  PathName,
+} from './results';
 import { runCapacity } from './scenarios/capacity';
 import { passRule, runLadderStep } from './scenarios/ladder-step';
 import { runResume } from './scenarios/resume';
+import { CONVERSATION_REPLY_TOKENS, runConversation } from './scenarios/conversation';
 import type { ScenarioContext, ScenarioSettings } from './scenarios/scenario-context';
 
 const WARMUP_SESSIONS = 20;
+/** New sessions' first turns per conversation run: the spread of the turn-1 cost. */
+const CONVERSATION_FIRST_TURNS = 30;
+/** Sessions of the resume matrix's log-length cells. */
+export const RESUME_DEPTH_SESSIONS = 20;
 
 /** Below this share of the offered tokens a path is overloaded and stops climbing the ladder. */
 const CARRY_RATIO = 0.9;
@@ -25,6 +38,16 @@ export interface SuiteOptions extends ScenarioSettings {
   capacitySessions: number;
   capacitySteps: number;
   resumeSessions: number;
+  /** Turns of one conversation in the conversation scenario (0: skip it). */
+  conversationTurns: number;
+  /** Runs of the conversation scenario per path, interleaved path by path. */
+  conversationRuns: number;
+  /** Resume matrix: sessions resuming at once (logs as the warm-up left them). */
+  resumeCounts: number[];
+  /** Resume matrix: log lengths (events per session) to resume at, with RESUME_DEPTH_SESSIONS sessions. */
+  resumeDepths: number[];
+  /** Runs of each resume matrix cell per path (0: skip the matrix). */
+  resumeRuns: number;
   /** The command line, for the report. */
   command: string;
 }
@@ -48,6 +71,7 @@ export async function runSuite(options: SuiteOptions, say: (line: string) => voi
     ladder: [],
     capacity: [],
     resume: [],
+    conversation: [],
   };
   const context = (path: BenchPath, scenario: string): ScenarioContext => ({
     path,
@@ -80,6 +104,10 @@ export async function runSuite(options: SuiteOptions, say: (line: string) => voi
       );
       if (capacity) results.capacity.push(capacity);
     }
+    if (options.conversationTurns > 0) {
+      results.conversation = await runConversations(paths, options, context, say);
+    }
+    if (options.resumeRuns > 0) results.resumeMatrix = await runResumeMatrix(paths, options, context, say);
     for (const path of options.resumeSessions > 0 ? paths : []) {
       say(`resume ${path.name}: ${options.resumeSessions} sessions, SIGKILL of their gateway`);
       const resume = await guard(say, () => runResume(context(path, 'resume'), options.resumeSessions));
@@ -90,6 +118,70 @@ export async function runSuite(options: SuiteOptions, say: (line: string) => voi
   }
   results.finishedAt = new Date().toISOString();
   return results;
+}
+
+/**
+ * Issue 11's resume runs: every cell (sessions resuming at once; log length) on every path that can
+ * resume, run 1 of everything first, then run 2, …, so that drift hits all alike.
+ */
+async function runResumeMatrix(
+  paths: BenchPath[],
+  options: SuiteOptions,
+  context: (path: BenchPath, scenario: string) => ScenarioContext,
+  say: (line: string) => void,
+): Promise<ResumeResult[]> {
+  const cells = [
+    ...options.resumeCounts.map((sessions) => ({ sessions, logEvents: 0 })),
+    ...options.resumeDepths.map((logEvents) => ({ sessions: RESUME_DEPTH_SESSIONS, logEvents })),
+  ];
+  const measured: ResumeResult[] = [];
+  for (let run = 1; run <= options.resumeRuns; run += 1) {
+    for (const cell of cells) {
+      for (const path of paths.filter((candidate) => candidate.name !== 'direct')) {
+        const scenario = `resume run ${run}/${options.resumeRuns}, ${cell.sessions} sessions${cell.logEvents > 0 ? `, ${cell.logEvents}-event logs` : ''}`;
+        say(`${scenario} ${path.name}: starting`);
+        const result = await guard(say, () =>
+          runResume(context(path, scenario), cell.sessions, cell.logEvents),
+        );
+        if (!result) continue;
+        measured.push({ ...result, run, askedLogEvents: cell.logEvents });
+        say(
+          `${scenario} ${path.name}: p99 ${result.resume.p99.toFixed(1)} ms, ${result.resumed}/${result.sessions} resumed`,
+        );
+      }
+    }
+  }
+  return measured;
+}
+
+/** Conversation runs interleaved path by path (run 1 of every path, then run 2, …), so drift hits all alike. */
+async function runConversations(
+  paths: BenchPath[],
+  options: SuiteOptions,
+  context: (path: BenchPath, scenario: string) => ScenarioContext,
+  say: (line: string) => void,
+): Promise<ConversationResult[]> {
+  const byPath = new Map<BenchPath, ConversationResult>();
+  for (const path of paths.filter((candidate) => candidate.name !== 'direct')) {
+    byPath.set(path, {
+      path: path.name,
+      turns: options.conversationTurns,
+      tokensPerSecond: options.tokensPerSecond,
+      replyTokens: CONVERSATION_REPLY_TOKENS,
+      runs: [],
+    });
+  }
+  for (let run = 1; run <= options.conversationRuns; run += 1) {
+    for (const [path, result] of byPath) {
+      const scenario = `conversation run ${run}/${options.conversationRuns}`;
+      say(`${scenario} ${path.name}: ${options.conversationTurns} turns`);
+      const measured = await guard(say, () =>
+        runConversation(context(path, scenario), options.conversationTurns, CONVERSATION_FIRST_TURNS),
+      );
+      if (measured) result.runs.push(measured);
+    }
+  }
+  return [...byPath.values()];
 }
 
 /**
@@ -159,6 +251,11 @@ function settingsOf(options: SuiteOptions): BenchSettings {
     passRule: passRule(options.p99BoundMs),
     capacitySessions: options.capacitySessions,
     resumeSessions: options.resumeSessions,
+    conversationTurns: options.conversationTurns,
+    conversationRuns: options.conversationRuns,
+    resumeCounts: options.resumeCounts,
+    resumeDepths: options.resumeDepths,
+    resumeRuns: options.resumeRuns,
     paths: options.paths,
   };
 }

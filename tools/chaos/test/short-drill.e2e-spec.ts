@@ -1,7 +1,8 @@
 /**
  * The short chaos drill: 6 sessions chatting while gateway nodes, then schedulers, are SIGKILLed and
  * restarted. Every session's client view must match its log: nothing lost, repeated or reordered, no turn
- * left hanging, every completed reply equal to its tokens. `npm run chaos` runs the long one.
+ * left hanging or ending late, every completed reply equal to its tokens, every acknowledged send a turn.
+ * The broker-side classes are in broker-drill.e2e-spec.ts; `npm run chaos` runs the long drill.
  */
 import { formatLine, isClean } from '../src/drill-report';
 import { runDrill } from '../src/drill';

@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { namesrvAddress, type ToolConfig, toolPaths } from './config';
+import { brokerStorePaths, namesrvAddress, type ToolConfig } from './config';
 import { classpath, commonJvmFlags } from './jvm';
 import { say } from './log';
 import { groupCommand, groups, topicCommand, topics } from './resources';
+import { brokerRoles } from './servers';
 
 const run = promisify(execFile);
 
@@ -46,14 +47,15 @@ export function provisioningCommands(config: ToolConfig): string[][] {
 }
 
 /**
- * Creates or updates the declared topics and groups. Idempotent; skipped when the store already holds
- * exactly this declaration (the broker persists topics and groups in its store).
+ * Creates or updates the declared topics and groups on every broker of the cluster (`-c`). Idempotent;
+ * skipped when every broker's store already holds exactly this declaration (a broker persists topics and
+ * groups in its store, so one that restarts keeps them, and a new or wiped one has no marker).
  */
 export async function provision(config: ToolConfig, version: string): Promise<void> {
   const commands = provisioningCommands(config);
   const fingerprint = createHash('sha256').update(JSON.stringify({ version, commands })).digest('hex');
-  const marker = toolPaths(config).provisionedMarker;
-  if (readMarker(marker) === fingerprint) {
+  const markers = brokerRoles(config).map((role) => brokerStorePaths(config, role).provisionedMarker);
+  if (markers.every((marker) => readMarker(marker) === fingerprint)) {
     say('topics and groups already provisioned');
     return;
   }
@@ -61,12 +63,27 @@ export async function provision(config: ToolConfig, version: string): Promise<vo
     const output = await mqadmin(config, version, args).catch((error: unknown) => {
       throw new ProvisioningError(`mqadmin ${args.join(' ')} failed: ${(error as Error).message}`);
     });
-    if (!/success/i.test(output)) {
-      throw new ProvisioningError(`mqadmin ${args.join(' ')} did not report success:\n${output}`);
+    // With -c, mqadmin reports one line per broker it reached.
+    if ((output.match(/success/gi) ?? []).length < config.brokers) {
+      throw new ProvisioningError(
+        `mqadmin ${args.join(' ')} did not report success on ${config.brokers} broker(s):\n${output}`,
+      );
     }
     say(`provisioned: ${args[0]} ${args[args.indexOf(args[0] === 'updateTopic' ? '-t' : '-g') + 1]}`);
   }
-  writeFileSync(marker, JSON.stringify({ fingerprint, at: new Date().toISOString() }));
+  for (const marker of markers) {
+    writeFileSync(marker, JSON.stringify({ fingerprint, at: new Date().toISOString() }));
+  }
+}
+
+/** Broker names that `mqadmin clusterList` shows registered in `cluster`. */
+export function registeredBrokers(clusterListOutput: string, cluster: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of clusterListOutput.split('\n')) {
+    const [clusterName, brokerName] = line.trim().split(/\s+/);
+    if (clusterName === cluster && brokerName) names.add(brokerName);
+  }
+  return names;
 }
 
 function readMarker(file: string): string | undefined {

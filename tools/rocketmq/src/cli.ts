@@ -1,26 +1,36 @@
 /**
- * Local Apache RocketMQ 5.5 cluster for LiteSession: NameServer + Broker + cluster-mode Proxy on loopback.
+ * Local Apache RocketMQ 5.5 cluster for LiteSession: NameServer, 1-4 Brokers and 1-2 cluster-mode Proxies on loopback.
  *
- *   npm run rocketmq -- start | stop | status | reset | fetch [--refresh] | provision | mqadmin <args...>
+ *   npm run rocketmq -- start [--brokers N] [--proxies N] | stop | status | kill <server> | reset
+ *                       | fetch [--refresh] | provision | mqadmin <args...>
  */
 import { mqadmin, provision } from './admin';
 import { ensureArtifacts } from './artifacts';
-import { reset, start, status, stop } from './cluster';
+import { settingsFromFlags, UsageError } from './cli-options';
+import { killServer, reset, start, status, stop } from './cluster';
 import { loadToolConfig } from './config';
 import { say } from './log';
+import { ALL_ROLES, parseServerName } from './servers';
 
 const USAGE = `usage: npm run rocketmq -- <command>
 
-  start              fetch RocketMQ if needed, start NameServer, Broker and Proxy, provision topics/groups
-  stop               stop the servers this tool started (by their recorded pids)
-  status             show which servers run, their pids and the endpoint (exit 3 when not running)
+  start              fetch RocketMQ if needed, start NameServer, Broker and Proxy, provision topics/groups;
+                     starts only what is not running (e.g. a killed broker), waiting until each is ready
+    --brokers N      brokers broker-a, broker-b, ... (1-4; ROCKETMQ_BROKERS), ports 100 apart
+    --proxies N      proxies (1-2; ROCKETMQ_PROXIES); the second one's ports are the first's + 100
+  stop               stop every server this tool started in the folder (by their recorded pids)
+  status [--brokers N] [--proxies N]
+                     show which servers run, their pids and the endpoint (exit 3 when not running)
+  kill <server>      SIGKILL one server by its recorded pid, like a crash: namesrv, broker-a (or broker),
+                     broker-b, broker-c, broker-d, proxy, proxy-2; "start" brings it back
   reset              stop and wipe the store and logs (the downloaded jars stay cached)
   fetch [--refresh]  resolve the newest complete 5.5.x release with Maven into the cache
   provision          create or update the topics and consumer groups (tools/rocketmq/src/resources.ts)
   mqadmin <args...>  run RocketMQ's admin CLI against the local cluster, e.g. mqadmin clusterList -n 127.0.0.1:9876
 
 settings (environment): ROCKETMQ_VERSION, ROCKETMQ_DIR, ROCKETMQ_NAMESRV_PORT, ROCKETMQ_BROKER_PORT,
-  ROCKETMQ_PROXY_PORT, ROCKETMQ_PROXY_REMOTING_PORT, ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES`;
+  ROCKETMQ_PROXY_PORT, ROCKETMQ_PROXY_REMOTING_PORT, ROCKETMQ_BROKERS, ROCKETMQ_PROXIES,
+  ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -28,7 +38,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const config = loadToolConfig();
+  const takesFlags = command === 'start' || command === 'status';
+  const config = loadToolConfig(takesFlags ? settingsFromFlags(rest, process.env) : process.env);
   switch (command) {
     case 'start': {
       const info = await start(config);
@@ -47,6 +58,14 @@ async function main(argv: string[]): Promise<number> {
       }
       console.log(`version  ${version ?? '(not fetched yet)'}`);
       return roles.every((r) => r.pid !== undefined && r.listening) ? 0 : 3;
+    }
+    case 'kill': {
+      const role = parseServerName(rest[0] ?? '');
+      if (role === undefined || rest.length !== 1) {
+        throw new UsageError(`kill needs one server: ${[...ALL_ROLES, 'broker-a'].join(', ')}`);
+      }
+      await killServer(config, role);
+      return 0;
     }
     case 'reset':
       await reset(config);
@@ -72,6 +91,6 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     say(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-    process.exit(1);
+    process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

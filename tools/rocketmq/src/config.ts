@@ -1,19 +1,35 @@
 import path from 'node:path';
+import { type BasePorts, portOverlaps, portsOf, proxyPorts } from './ports';
+import {
+  type BrokerRole,
+  type ClusterShape,
+  clusterRoles,
+  indexOf,
+  kindOf,
+  MAX_BROKERS,
+  MAX_PROXIES,
+  proxyRoles,
+  type Role,
+} from './servers';
 
 /** Where and how the local RocketMQ cluster runs. Everything is on loopback. */
-export interface ToolConfig {
+export interface ToolConfig extends ClusterShape {
   /** Git-ignored working folder: artifacts, store, logs, pid files. Also the JVMs' `user.home`. */
   readonly dir: string;
   /** Folder of the tool's checked-in files (pom, base configs). */
   readonly confDir: string;
   readonly host: '127.0.0.1';
-  readonly ports: Readonly<{ namesrv: number; broker: number; proxyGrpc: number; proxyRemoting: number }>;
+  /** The NameServer's ports and those of the first broker and proxy; the others' follow (ports.ts). */
+  readonly ports: BasePorts;
+  /** Brokers (1-4): broker-a, broker-b, …, every one a master of the cluster. */
+  readonly brokers: number;
+  /** Proxies (1-2); applications get all of them in `proxyEndpoint`. */
+  readonly proxies: number;
   /** Pin a version (e.g. `5.5.0`) instead of asking Maven for the newest 5.5.x. */
   readonly pinnedVersion: string | undefined;
   /** Lite topics idle longer than this are deleted by the broker (minutes; -1 = never). */
   readonly liteTopicExpirationMinutes: number;
   readonly clusterName: 'DefaultCluster';
-  readonly brokerName: 'broker-a';
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -30,6 +46,17 @@ export function loadToolConfig(env: NodeJS.ProcessEnv = process.env): ToolConfig
     }
     return value;
   };
+  const count = (name: string, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return 1;
+    const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!(value >= 1 && value <= max)) {
+      problems.push(`${name} must be a whole number from 1 to ${max} (got "${raw}")`);
+    }
+    return value;
+  };
+  const brokers = count('ROCKETMQ_BROKERS', MAX_BROKERS);
+  const proxies = count('ROCKETMQ_PROXIES', MAX_PROXIES);
   const ports = {
     namesrv: port('ROCKETMQ_NAMESRV_PORT', 9876),
     broker: port('ROCKETMQ_BROKER_PORT', 10911),
@@ -51,17 +78,15 @@ export function loadToolConfig(env: NodeJS.ProcessEnv = process.env): ToolConfig
   if (pinnedVersion !== undefined && !/^5\.5\.\d+$/.test(pinnedVersion)) {
     problems.push(`ROCKETMQ_VERSION must be a 5.5.x version such as 5.5.0 (got "${pinnedVersion}")`);
   }
-  // The broker also listens on port-2 (fast remoting) and port+1 (HA).
-  const taken = [
-    ports.namesrv,
-    ports.broker - 2,
-    ports.broker,
-    ports.broker + 1,
-    ports.proxyGrpc,
-    ports.proxyRemoting,
-  ];
-  if (problems.length === 0 && new Set(taken).size !== taken.length) {
-    problems.push(`ports overlap: ${taken.join(', ')} (the broker also uses its port-2 and port+1)`);
+  if (problems.length === 0) {
+    // The other brokers and the second proxy sit above the configured ports; each broker also listens on
+    // its port-2 and port+1.
+    const roles = clusterRoles({ brokers, proxies });
+    for (const { port, use } of roles.flatMap((role) => portsOf(ports, role))) {
+      if (port > 65535) problems.push(`the ${use} would be port ${port}, above 65535`);
+    }
+    const overlaps = portOverlaps(ports, roles);
+    if (overlaps.length > 0) problems.push(`ports overlap: ${overlaps.join('; ')}`);
   }
   if (problems.length > 0) {
     throw new ToolConfigError(problems);
@@ -71,10 +96,11 @@ export function loadToolConfig(env: NodeJS.ProcessEnv = process.env): ToolConfig
     confDir: path.join(REPO_ROOT, 'tools/rocketmq/conf'),
     host: '127.0.0.1',
     ports,
+    brokers,
+    proxies,
     pinnedVersion,
     liteTopicExpirationMinutes,
     clusterName: 'DefaultCluster',
-    brokerName: 'broker-a',
   };
 }
 
@@ -85,9 +111,19 @@ export class ToolConfigError extends Error {
   }
 }
 
-/** The gRPC endpoint that applications use (`host:port`). */
+/**
+ * The gRPC endpoint that applications use: `host:port`, or `host:port;host:port` with two proxies.
+ * rocketmq-client-nodejs 1.0.8 cannot use the second form: it hands grpc-js "a,b" as one DNS name
+ * ("Name resolution failed for target dns:127.0.0.1:8081,127.0.0.1:8181"). Give each process one of
+ * `proxyEndpoints` instead.
+ */
 export function proxyEndpoint(config: ToolConfig): string {
-  return `${config.host}:${config.ports.proxyGrpc}`;
+  return proxyEndpoints(config).join(';');
+}
+
+/** Each proxy's gRPC endpoint (`host:port`), the first proxy's first. */
+export function proxyEndpoints(config: ToolConfig): string[] {
+  return proxyRoles(config).map((role) => `${config.host}:${proxyPorts(config.ports, role).grpc}`);
 }
 
 export function namesrvAddress(config: ToolConfig): string {
@@ -105,3 +141,27 @@ export const toolPaths = (config: ToolConfig) => ({
   logs: path.join(config.dir, 'logs'),
   provisionedMarker: path.join(config.dir, 'store', 'litesession-provisioned.json'),
 });
+
+/**
+ * One server's files. The first server of each kind keeps the names a one-broker cluster always had; the
+ * others get their own JVM home, because RocketMQ writes its logs to `<user.home>/logs/rocketmqlogs` and two
+ * brokers must not write the same broker.log.
+ */
+export function serverPaths(config: ToolConfig, role: Role) {
+  const paths = toolPaths(config);
+  const confName = { namesrv: 'namesrv.properties', broker: `${role}.conf`, proxy: `rmq-${role}.json` }[
+    kindOf(role)
+  ];
+  return {
+    pid: path.join(paths.run, `${role}.pid`),
+    stdout: path.join(paths.logs, `${role}.out`),
+    conf: path.join(paths.generatedConf, confName),
+    home: indexOf(role) === 0 ? config.dir : path.join(config.dir, 'home', role),
+  };
+}
+
+/** A broker's store, and the marker of what was provisioned into it. */
+export function brokerStorePaths(config: ToolConfig, role: BrokerRole) {
+  const store = role === 'broker' ? toolPaths(config).store : path.join(config.dir, `store-${role}`);
+  return { store, provisionedMarker: path.join(store, 'litesession-provisioned.json') };
+}

@@ -2,17 +2,21 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import type { ToolConfig } from './config';
-import { toolPaths } from './config';
+import { serverPaths, toolPaths } from './config';
+import { kindOf, type Role, type ServerKind } from './servers';
 
-export type Role = 'namesrv' | 'broker' | 'proxy';
+export type { Role } from './servers';
 
-/** JVM flags every RocketMQ process gets. The role marker lets `stop` verify a pid before signalling it. */
-export function commonJvmFlags(config: ToolConfig, role: string): string[] {
+/**
+ * JVM flags every RocketMQ process gets. The role marker lets `stop` verify a pid before signalling it.
+ * `home` is the JVM's user.home, where RocketMQ writes its own logs.
+ */
+export function commonJvmFlags(config: ToolConfig, role: string, home: string = config.dir): string[] {
   return [
     // Mandatory for NamesrvStartup/BrokerStartup; also where the proxy looks for defaults.
     `-Drocketmq.home.dir=${config.dir}`,
     // RocketMQ's logback files write to ${user.home}/logs/rocketmqlogs; keep them in our folder.
-    `-Duser.home=${config.dir}`,
+    `-Duser.home=${home}`,
     `-Dlitesession.rocketmq.role=${role}`,
     `-Dlitesession.rocketmq.dir=${config.dir}`,
     '-XX:-OmitStackTraceInFastThrow',
@@ -32,27 +36,28 @@ export interface ServerSpec {
   args: string[];
 }
 
-export function serverSpecs(config: ToolConfig): Record<Role, ServerSpec> {
-  const conf = toolPaths(config).generatedConf;
+const MAIN_CLASS: Record<ServerKind, string> = {
+  namesrv: 'org.apache.rocketmq.namesrv.NamesrvStartup',
+  broker: 'org.apache.rocketmq.broker.BrokerStartup',
+  proxy: 'org.apache.rocketmq.proxy.ProxyStartup',
+};
+
+/** Small heaps for a 2-core development machine. */
+const HEAP: Record<ServerKind, string[]> = {
+  namesrv: ['-Xms64m', '-Xmx256m', '-XX:+UseSerialGC'],
+  broker: ['-Xms256m', '-Xmx1g', '-XX:MaxDirectMemorySize=512m', '-XX:+UseG1GC'],
+  proxy: ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC'],
+};
+
+export function serverSpec(config: ToolConfig, role: Role): ServerSpec {
+  const kind = kindOf(role);
+  const conf = serverPaths(config, role).conf;
   return {
-    namesrv: {
-      role: 'namesrv',
-      mainClass: 'org.apache.rocketmq.namesrv.NamesrvStartup',
-      heap: ['-Xms64m', '-Xmx256m', '-XX:+UseSerialGC'],
-      args: ['-c', path.join(conf, 'namesrv.properties')],
-    },
-    broker: {
-      role: 'broker',
-      mainClass: 'org.apache.rocketmq.broker.BrokerStartup',
-      heap: ['-Xms256m', '-Xmx1g', '-XX:MaxDirectMemorySize=512m', '-XX:+UseG1GC'],
-      args: ['-c', path.join(conf, 'broker.conf')],
-    },
-    proxy: {
-      role: 'proxy',
-      mainClass: 'org.apache.rocketmq.proxy.ProxyStartup',
-      heap: ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC'],
-      args: ['-pm', 'cluster', '-pc', path.join(conf, 'rmq-proxy.json')],
-    },
+    role,
+    mainClass: MAIN_CLASS[kind],
+    heap: HEAP[kind],
+    // The in-broker ("local") proxy does not serve LiteTopic in 5.5.0, hence cluster mode.
+    args: kind === 'proxy' ? ['-pm', 'cluster', '-pc', conf] : ['-c', conf],
   };
 }
 
@@ -61,21 +66,23 @@ export function classpath(config: ToolConfig, version: string): string {
 }
 
 export function stdoutFile(config: ToolConfig, role: Role): string {
-  return path.join(toolPaths(config).logs, `${role}.out`);
+  return serverPaths(config, role).stdout;
 }
 
 /** Starts one server JVM detached from this process (it outlives `npm start`'s shell). Returns its pid. */
 export function spawnServer(config: ToolConfig, version: string, spec: ServerSpec): number {
-  mkdirSync(toolPaths(config).logs, { recursive: true });
-  const out = openSync(stdoutFile(config, spec.role), 'w');
+  const { stdout, home } = serverPaths(config, spec.role);
+  mkdirSync(path.dirname(stdout), { recursive: true });
+  mkdirSync(home, { recursive: true });
+  const out = openSync(stdout, 'w');
   try {
     const child = spawn(
       'java',
       [
         ...spec.heap,
-        ...commonJvmFlags(config, spec.role),
-        // Each role's logback file ships in its own jar; without this every process would pick the proxy's.
-        `-Drmq.logback.configurationFile=rmq.${spec.role}.logback.xml`,
+        ...commonJvmFlags(config, spec.role, home),
+        // Each kind's logback file ships in its own jar; without this every process would pick the proxy's.
+        `-Drmq.logback.configurationFile=rmq.${kindOf(spec.role)}.logback.xml`,
         '-cp',
         classpath(config, version),
         spec.mainClass,

@@ -2,41 +2,48 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { ToolConfig } from './config';
-import { toolPaths } from './config';
-import type { Role } from './jvm';
-
-const pidFile = (config: ToolConfig, role: Role) => path.join(toolPaths(config).run, `${role}.pid`);
+import { serverPaths } from './config';
+import type { Role } from './servers';
 
 export function writePid(config: ToolConfig, role: Role, pid: number): void {
-  mkdirSync(toolPaths(config).run, { recursive: true });
-  writeFileSync(pidFile(config, role), `${pid}\n`);
+  const file = serverPaths(config, role).pid;
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${pid}\n`);
 }
 
 export function clearPid(config: ToolConfig, role: Role): void {
-  rmSync(pidFile(config, role), { force: true });
+  rmSync(serverPaths(config, role).pid, { force: true });
 }
 
 /** The pid of our running `role` JVM, or undefined. A stale pid file (or a recycled pid) counts as not running. */
 export function runningPid(config: ToolConfig, role: Role): number | undefined {
   let pid: number;
   try {
-    pid = Number(readFileSync(pidFile(config, role), 'utf8').trim());
+    pid = Number(readFileSync(serverPaths(config, role).pid, 'utf8').trim());
   } catch {
     return undefined;
   }
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   const commandLine = commandLineOf(pid);
-  const ours =
-    commandLine?.includes(`-Dlitesession.rocketmq.role=${role}`) &&
-    commandLine.includes(`-Dlitesession.rocketmq.dir=${config.dir}`);
-  return ours ? pid : undefined;
+  return commandLine !== undefined && isOurServer(commandLine, config, role) ? pid : undefined;
+}
+
+/**
+ * True when a command line (arguments separated by spaces) carries this folder's marker for `role`
+ * (commonJvmFlags). Whole arguments are compared: `role=broker` must not match another broker's `role=broker-b`.
+ */
+export function isOurServer(commandLine: string, config: Pick<ToolConfig, 'dir'>, role: Role): boolean {
+  const padded = ` ${commandLine.trim()} `;
+  return (
+    padded.includes(` -Dlitesession.rocketmq.role=${role} `) &&
+    padded.includes(` -Dlitesession.rocketmq.dir=${config.dir} `)
+  );
 }
 
 function commandLineOf(pid: number): string | undefined {
-  const proc = `/proc/${pid}/cmdline`;
   try {
     if (existsSync('/proc/self')) {
-      return readFileSync(proc, 'utf8').split('\0').join(' ');
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
     }
     return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' });
   } catch {
@@ -58,12 +65,21 @@ export async function stopPid(pid: number, graceMs: number): Promise<'terminated
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!isAlive(pid) || isZombie(pid)) return 'terminated';
+    if (isGone(pid)) return 'terminated';
     await sleep(100);
   }
-  process.kill(pid, 'SIGKILL');
-  while (isAlive(pid) && !isZombie(pid)) await sleep(50);
+  await killPid(pid);
   return 'killed';
+}
+
+/** SIGKILL, and wait until the process is gone (or a zombie its parent has yet to reap). */
+export async function killPid(pid: number): Promise<void> {
+  process.kill(pid, 'SIGKILL');
+  while (!isGone(pid)) await sleep(50);
+}
+
+function isGone(pid: number): boolean {
+  return !isAlive(pid) || isZombie(pid);
 }
 
 function isZombie(pid: number): boolean {

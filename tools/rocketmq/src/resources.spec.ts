@@ -138,6 +138,8 @@ describe('provisioned resources', () => {
       { name: CHAT_TOPIC, type: 'LITE', liteTopicExpirationMinutes: 60 },
       { name: 'chat-requests', type: 'FIFO' },
       { name: 'chat-control', type: 'LITE', liteTopicExpirationMinutes: 60 },
+      { name: 'chat-transcript', type: 'LITE', liteTopicExpirationMinutes: 60 },
+      { name: 'transport-fifo-test', type: 'FIFO' },
     ]);
   });
 
@@ -152,8 +154,8 @@ describe('provisioned resources', () => {
       {
         name: 'llm-scheduler',
         orderly: false,
-        retryMaxTimes: 3,
-        exponentialRetry: { initialMs: 1000, maxMs: 60_000, multiplier: 2 },
+        retryMaxTimes: 8,
+        exponentialRetry: { initialMs: 1000, maxMs: 30_000, multiplier: 2 },
       },
       {
         name: 'llm-scheduler-history',
@@ -168,10 +170,21 @@ describe('provisioned resources', () => {
         lite: { bindTopic: 'chat-control', subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
       },
       {
+        name: 'llm-scheduler-transcript',
+        orderly: false,
+        retryMaxTimes: 3,
+        lite: {
+          bindTopic: 'chat-transcript',
+          subModel: 'Exclusive',
+          clientQuota: 20000,
+          maxEventCount: 10000,
+        },
+      },
+      {
         name: 'transport-fifo-test',
         orderly: true,
         retryMaxTimes: 3,
-        exponentialRetry: { initialMs: 1000, maxMs: 60_000, multiplier: 2 },
+        exponentialRetry: { initialMs: 1000, maxMs: 30_000, multiplier: 2 },
       },
       {
         name: 'probe-fifo',

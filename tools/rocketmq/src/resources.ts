@@ -1,7 +1,19 @@
 /**
- * Topics and consumer groups the cluster is provisioned with, idempotently, on every start.
- * Adding one is a one-line change: append an entry below.
+ * Topics and consumer groups the cluster is provisioned with, idempotently, on every start: LiteSession's
+ * topology (@litesession/chat-protocol, one definition for the apps and this tool) plus two test groups.
  */
+import {
+  CHAT_CONTROL_TOPIC,
+  CHAT_REQUESTS_TOPIC,
+  CHAT_TOPIC,
+  GATEWAY_GROUP,
+  GROUPS,
+  SCHEDULER_CONTROL_GROUP,
+  SCHEDULER_GROUP,
+  SCHEDULER_HISTORY_GROUP,
+  SCHEDULER_RETRY_BACKOFF,
+  TOPICS,
+} from '@litesession/chat-protocol';
 import type { ToolConfig } from './config';
 
 export type TopicSpec =
@@ -26,87 +38,69 @@ export interface GroupSpec {
   lite?: { bindTopic: string; subModel: 'Exclusive' | 'Shared'; clientQuota: number; maxEventCount: number };
 }
 
-/** Parent topic of every session's LiteTopic: the channel `chat/{sessionId}`. */
-export const CHAT_TOPIC = 'chat';
-/** Lite consumer group shared by all gateway nodes (see docs/rocketmq.md, "Why Exclusive"). */
-export const GATEWAY_GROUP = 'gateway';
-/** FIFO topic of chat requests (message group = session id), consumed by the LLM scheduler. */
-export const CHAT_REQUESTS_TOPIC = 'chat-requests';
-export const SCHEDULER_GROUP = 'llm-scheduler';
+export {
+  CHAT_TOPIC,
+  CHAT_REQUESTS_TOPIC,
+  CHAT_CONTROL_TOPIC,
+  GATEWAY_GROUP,
+  SCHEDULER_GROUP,
+  SCHEDULER_HISTORY_GROUP,
+  SCHEDULER_CONTROL_GROUP,
+};
+
+/** Test-only group of libs/rocketmq/test/transport.int-spec.ts: RocketMQServer on an orderly group. */
 export const TRANSPORT_FIFO_TEST_GROUP = 'transport-fifo-test';
-/** Lite group the scheduler reads a session's whole log with (the conversation, before each turn). */
-export const SCHEDULER_HISTORY_GROUP = 'llm-scheduler-history';
-/** Parent topic of per-session control channels `chat-control/{sessionId}` (turn cancellations). */
-export const CHAT_CONTROL_TOPIC = 'chat-control';
-/** Lite group the scheduler watches a running turn's control channel with. */
-export const SCHEDULER_CONTROL_GROUP = 'llm-scheduler-control';
+/**
+ * Test-only FIFO topic of the same test. Not `chat-requests`: the schedulers' group would get the test's
+ * messages too, fail them as malformed and retry each of them to the dead-letter queue.
+ */
+export const TRANSPORT_FIFO_TEST_TOPIC = 'transport-fifo-test';
+
+/** Lite topics one client may subscribe: the sessions of one gateway node. */
+const LITE_CLIENT_QUOTA = 20_000;
+/** Pending dispatch events per client before the broker drops them and falls back to a delayed full dispatch. */
+const LITE_MAX_EVENT_COUNT = 10_000;
 
 export function topics(config: ToolConfig): TopicSpec[] {
-  return [
-    { name: CHAT_TOPIC, type: 'LITE', liteTopicExpirationMinutes: config.liteTopicExpirationMinutes },
-    { name: CHAT_REQUESTS_TOPIC, type: 'FIFO' },
-    { name: CHAT_CONTROL_TOPIC, type: 'LITE', liteTopicExpirationMinutes: config.liteTopicExpirationMinutes },
-  ];
+  const product = TOPICS.map((topic): TopicSpec =>
+    topic.type === 'LITE'
+      ? { name: topic.name, type: 'LITE', liteTopicExpirationMinutes: config.liteTopicExpirationMinutes }
+      : { name: topic.name, type: topic.type },
+  );
+  return [...product, { name: TRANSPORT_FIFO_TEST_TOPIC, type: 'FIFO' }];
 }
 
-/** The scheduler's retry backoff (its final attempt turns into `turn.failed`), also the transport test's. */
-const SCHEDULER_RETRY = { initialMs: 1000, maxMs: 60_000, multiplier: 2 };
-
 export function groups(): GroupSpec[] {
+  const product = GROUPS.map((group): GroupSpec => ({
+    name: group.name,
+    orderly: group.orderly,
+    retryMaxTimes: group.retryMaxTimes,
+    ...(group.exponentialRetry ? { exponentialRetry: { ...group.exponentialRetry } } : {}),
+    ...(group.lite
+      ? { lite: { ...group.lite, clientQuota: LITE_CLIENT_QUOTA, maxEventCount: LITE_MAX_EVENT_COUNT } }
+      : {}),
+  }));
   return [
-    {
-      name: GATEWAY_GROUP,
-      // Not orderly on purpose: in a FIFO group the messages a killed node had fetched keep the session
-      // blocked for the whole invisible time (60 s measured), even after another node re-subscribes at an
-      // offset. Order and exactly-once per reader come from `seq` in @litesession/rocketmq instead.
-      orderly: false,
-      retryMaxTimes: 3,
-      // Exclusive: one node serves a session at a time and a new subscriber takes it over at once.
-      lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
-    },
-    // Not orderly: the scheduler holds a request unacknowledged for its whole turn, and in an orderly group
-    // that locks the request's queue, so one long turn held up every session hashed to the same queue
-    // (8 queues: 8 turns at once, whatever MAX_CONCURRENT_TURNS; docs/benchmarks.md). A session's turns
-    // still run one after another: the scheduler waits in the log for the turns before it. A failing
-    // request is retried 3 times, then dead-lettered.
-    {
-      name: SCHEDULER_GROUP,
-      orderly: false,
-      retryMaxTimes: 3,
-      exponentialRetry: SCHEDULER_RETRY,
-    },
-    // Reader groups of the scheduler: non-orderly and Exclusive for the same reasons as `gateway`.
-    {
-      name: SCHEDULER_HISTORY_GROUP,
-      orderly: false,
-      retryMaxTimes: 3,
-      lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
-    },
-    {
-      name: SCHEDULER_CONTROL_GROUP,
-      orderly: false,
-      retryMaxTimes: 3,
-      lite: {
-        bindTopic: CHAT_CONTROL_TOPIC,
-        subModel: 'Exclusive',
-        clientQuota: 20000,
-        maxEventCount: 10000,
-      },
-    },
+    ...product,
     // Used only by libs/rocketmq/test/transport.int-spec.ts: RocketMQServer on an orderly group (what
     // `llm-scheduler` was before it became concurrent), with the scheduler's retry policy.
     {
       name: TRANSPORT_FIFO_TEST_GROUP,
       orderly: true,
       retryMaxTimes: 3,
-      exponentialRetry: SCHEDULER_RETRY,
+      exponentialRetry: { ...SCHEDULER_RETRY_BACKOFF },
     },
     {
       // Used only by libs/rocketmq/test/probes/takeover-fifo-group.probe.ts, to show why `gateway` is not orderly.
       name: 'probe-fifo',
       orderly: true,
       retryMaxTimes: 3,
-      lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
+      lite: {
+        bindTopic: CHAT_TOPIC,
+        subModel: 'Exclusive',
+        clientQuota: LITE_CLIENT_QUOTA,
+        maxEventCount: LITE_MAX_EVENT_COUNT,
+      },
     },
   ];
 }

@@ -57,6 +57,31 @@ describe('renderBrokerConf', () => {
   });
 });
 
+describe('renderBrokerConf for a further broker', () => {
+  const conf = properties(
+    renderBrokerConf(
+      loadToolConfig({
+        ROCKETMQ_DIR: '/var/tmp/litesession-rmq',
+        ROCKETMQ_BROKER_PORT: '20911',
+        ROCKETMQ_BROKERS: '2',
+      }),
+      'broker-b',
+    ),
+  );
+
+  it('names it broker-b in the same cluster', () => {
+    expect(conf.get('brokerName')).toEqual(['broker-b']);
+    expect(conf.get('brokerClusterName')).toEqual(['DefaultCluster']);
+    expect(conf.get('brokerId')).toEqual(['0']);
+  });
+
+  it('gives it its own ports and store', () => {
+    expect(conf.get('listenPort')).toEqual(['21011']);
+    expect(conf.get('storePathRootDir')).toEqual(['/var/tmp/litesession-rmq/store-broker-b']);
+    expect(conf.get('storePathCommitLog')).toEqual(['/var/tmp/litesession-rmq/store-broker-b/commitlog']);
+  });
+});
+
 describe('renderNamesrvConf', () => {
   it('sets the port and the loopback address', () => {
     expect(renderNamesrvConf(config)).toBe('listenPort=19876\nbindAddress=127.0.0.1\n');
@@ -82,5 +107,11 @@ describe('renderProxyConf', () => {
 
   it('keeps the other checked-in settings', () => {
     expect(conf['enablePrintJstack']).toBe(false);
+  });
+
+  it("gives the second proxy the first one's ports + 100", () => {
+    const second = JSON.parse(renderProxyConf(config, 'proxy-2')) as Record<string, unknown>;
+
+    expect(second).toMatchObject({ grpcServerPort: 18181, remotingListenPort: 18180, proxyMode: 'cluster' });
   });
 });

@@ -1,19 +1,23 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { namesrvAddress, type ToolConfig, toolPaths } from './config';
+import { brokerStorePaths, namesrvAddress, type ToolConfig } from './config';
+import { brokerListenPort, proxyPorts } from './ports';
+import { type BrokerRole, brokerNameOf, type ProxyRole } from './servers';
 
-/** The broker's properties file: the checked-in base plus this machine's ports and paths. */
-export function renderBrokerConf(config: ToolConfig): string {
+/** A broker's properties file: the checked-in base plus this machine's ports and paths. */
+export function renderBrokerConf(config: ToolConfig, role: BrokerRole = 'broker'): string {
   const base = readFileSync(path.join(config.confDir, 'broker.conf'), 'utf8');
-  const store = toolPaths(config).store;
+  const { store } = brokerStorePaths(config, role);
   const local = [
     `brokerClusterName=${config.clusterName}`,
-    `brokerName=${config.brokerName}`,
+    // Every broker is the master (brokerId=0) of its own broker name, so each holds part of every topic.
+    `brokerName=${brokerNameOf(role)}`,
     `namesrvAddr=${namesrvAddress(config)}`,
     // Advertise and listen on loopback only (the default is the first non-loopback address).
     `brokerIP1=${config.host}`,
     `bindAddress=${config.host}`,
-    `listenPort=${config.ports.broker}`,
+    // The broker also takes this port-2 and port+1.
+    `listenPort=${brokerListenPort(config.ports, role)}`,
     `storePathRootDir=${store}`,
     `storePathCommitLog=${path.join(store, 'commitlog')}`,
   ];
@@ -24,17 +28,18 @@ export function renderNamesrvConf(config: ToolConfig): string {
   return [`listenPort=${config.ports.namesrv}`, `bindAddress=${config.host}`, ''].join('\n');
 }
 
-/** The proxy's JSON config: cluster mode (the in-broker "local" proxy does not serve LiteTopic in 5.5.0). */
-export function renderProxyConf(config: ToolConfig): string {
+/** A proxy's JSON config: cluster mode (the in-broker "local" proxy does not serve LiteTopic in 5.5.0). */
+export function renderProxyConf(config: ToolConfig, role: ProxyRole = 'proxy'): string {
   const base = JSON.parse(readFileSync(path.join(config.confDir, 'rmq-proxy.json'), 'utf8')) as object;
+  const { grpc, remoting } = proxyPorts(config.ports, role);
   return `${JSON.stringify(
     {
       ...base,
       rocketMQClusterName: config.clusterName,
       namesrvAddr: namesrvAddress(config),
       localServeAddr: config.host,
-      grpcServerPort: config.ports.proxyGrpc,
-      remotingListenPort: config.ports.proxyRemoting,
+      grpcServerPort: grpc,
+      remotingListenPort: remoting,
     },
     null,
     2,

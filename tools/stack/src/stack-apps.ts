@@ -36,8 +36,24 @@ export function requireAppSources(): void {
   if (missing.length > 0) throw new Error(`cannot start the stack, missing: ${missing.join(', ')}`);
 }
 
-/** How to run each gateway node and the scheduler against `rocketmqEndpoint`. */
-export function nodeSpecs(config: StackConfig, rocketmqEndpoint: string): NodeProcessSpec[] {
+/**
+ * How `npm start` runs its gateways: anonymous mode (the demo page has no identity provider; the node
+ * warns about it at start-up) behind the dev balancer, whose X-Forwarded-For the nodes believe.
+ */
+export const DEV_GATEWAY_ENV: Readonly<Record<string, string>> = {
+  AUTH_MODE: 'anonymous',
+  TRUSTED_PROXIES: 'loopback',
+};
+
+/**
+ * How to run each gateway node and the scheduler against `rocketmqEndpoint`; `gatewayEnv` adds the
+ * gateways' authentication and limit settings (DEV_GATEWAY_ENV for `npm start`).
+ */
+export function nodeSpecs(
+  config: StackConfig,
+  rocketmqEndpoint: string,
+  gatewayEnv: Readonly<Record<string, string>>,
+): NodeProcessSpec[] {
   const labelWidth = Math.max(...[...config.gateways, config.scheduler].map((node) => node.id.length));
   const gateways = config.gateways.map((node) =>
     spec(GATEWAY, node, config, labelWidth, {
@@ -45,6 +61,7 @@ export function nodeSpecs(config: StackConfig, rocketmqEndpoint: string): NodePr
       SESSION_SECRET: config.sessionSecret,
       ROCKETMQ_ENDPOINTS: rocketmqEndpoint,
       DEMO_DIR,
+      ...gatewayEnv,
     }),
   );
   const scheduler = spec(SCHEDULER, config.scheduler, config, labelWidth, {

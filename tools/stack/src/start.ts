@@ -23,7 +23,7 @@ import { buildDemoPage } from './demo-page';
 import { type DevBalancer, startDevBalancer } from './dev-balancer';
 import { describeExit, NodeProcess } from './node-process';
 import { requireFreePorts } from './ports';
-import { nodeSpecs, requireAppSources, ROOT } from './stack-apps';
+import { DEV_GATEWAY_ENV, nodeSpecs, requireAppSources, ROOT } from './stack-apps';
 import { loadStackConfig, type StackConfig } from './stack-config';
 
 /** swc-node compiles each app on its first start; three at once on two cores take a while. */
@@ -103,7 +103,9 @@ async function main(): Promise<number> {
     if (demoFailure) say(`the demo page did not build; the stack starts without it:\n${demoFailure}`);
     if (stack.isStopping) return stack.failed ? 1 : 0;
     say('starting the gateway nodes and the scheduler from sources');
-    stack.nodes = nodeSpecs(config, proxyEndpoint(rocketmq)).map((spec) => NodeProcess.spawn(spec));
+    stack.nodes = nodeSpecs(config, proxyEndpoint(rocketmq), DEV_GATEWAY_ENV).map((spec) =>
+      NodeProcess.spawn(spec),
+    );
     const ready = Promise.all(stack.nodes.map((node) => node.waitReady(READY_TIMEOUT_MS)));
     if ((await Promise.race([ready.then(() => 'ready' as const), stack.stopRequested])) !== 'ready')
       return stack.failed ? 1 : 0;
@@ -184,6 +186,7 @@ ${nodeLines.join('\n')}
       : 'was already running, left running on exit'
   }
   Broker logs: ${path.relative(ROOT, path.join(rocketmq.dir, 'logs')) || rocketmq.dir}
+  Auth:        anonymous mode (development only: anyone who reaches the nodes can open sessions; docs/security.md)
   SESSION_SECRET: ${config.secretSource === 'generated' ? 'random for this run (set SESSION_SECRET to keep resume tokens valid across runs)' : 'from the environment'}
   Stop: Ctrl-C
 `);

@@ -17,6 +17,8 @@ export interface OpenOptions {
   concurrency: number;
   /** Names the sessions' messages, for logs. */
   idPrefix: string;
+  /** The handshake's `token`, when the path's gateways check one (RunningPath.credential). */
+  credential?: string | undefined;
 }
 
 const ANSWER_TIMEOUT_MS = 600_000;
@@ -43,6 +45,7 @@ export class ClientPool {
           type: 'open',
           count: shares[i] as number,
           urls,
+          ...(options.credential === undefined ? {} : { credential: options.credential }),
           startTurn: options.startTurn,
           concurrency: options.concurrency,
           idPrefix: `${options.idPrefix}-w${i}`,
@@ -92,6 +95,7 @@ export class ClientPool {
       resumeMs: reports.flatMap((r) => r.resumeMs),
       unresumed: sum(reports.map((r) => r.unresumed)),
       loopDelayP99Ms: Math.max(...reports.map((r) => r.loopDelayP99Ms)),
+      minLogEvents: minOf(reports.filter((r) => r.sessions > 0).map((r) => r.minLogEvents)),
     };
   }
 
@@ -174,3 +178,8 @@ class Worker {
 }
 
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
+
+/** The smallest of `values`, 0 for none. */
+function minOf(values: readonly number[]): number {
+  return values.length === 0 ? 0 : Math.min(...values);
+}

@@ -33,7 +33,7 @@ async function open(command: Extract<WorkerCommand, { type: 'open' }>): Promise<
   const errors: string[] = [];
   let next = 0;
   const openOne = async (index: number) => {
-    const client = new SessionClient(command.urls, meter);
+    const client = new SessionClient(command.urls, meter, command.credential);
     try {
       await client.open();
       if (command.startTurn) await client.send(`${command.idPrefix}-${index} please keep talking`);
@@ -61,7 +61,9 @@ function report(): WorkerReport {
   const reconnectMs: number[] = [];
   const resumeMs: number[] = [];
   let unresumed = 0;
+  let minLogEvents = Number.POSITIVE_INFINITY;
   for (const session of sessions) {
+    minLogEvents = Math.min(minLogEvents, session.seqs.lastSeq + 1);
     lost += session.seqs.lost;
     duplicated += session.seqs.duplicated;
     reordered += session.seqs.reordered;
@@ -82,6 +84,7 @@ function report(): WorkerReport {
     resumeMs,
     unresumed,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    minLogEvents: Number.isFinite(minLogEvents) ? minLogEvents : 0,
   };
   return result;
 }

@@ -48,6 +48,7 @@ export class SessionClient {
   constructor(
     private readonly urls: readonly string[],
     private readonly meter: SessionMeter,
+    private readonly credential?: string,
   ) {}
 
   get awaitingResume(): boolean {
@@ -109,10 +110,11 @@ export class SessionClient {
 
   private connect(onSession?: () => void, onRefused?: (reason: string) => void): void {
     const url = this.urls[this.urlIndex % this.urls.length] as string;
-    const auth =
+    const resume =
       this.sessionId && this.resumeToken
         ? { sessionId: this.sessionId, resumeToken: this.resumeToken, lastSeq: this.seqs.lastSeq }
         : {};
+    const auth = this.credential === undefined ? resume : { ...resume, token: this.credential };
     const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth });
     this.socket = socket;
     socket.on('session', (answer: { sessionId: string; resumeToken: string }) => {

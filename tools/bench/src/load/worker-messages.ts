@@ -2,7 +2,16 @@
 
 export type WorkerCommand =
   /** Open `count` sessions on `urls[0]` (the others are failover targets), `concurrency` handshakes at a time. */
-  | { type: 'open'; count: number; urls: string[]; startTurn: boolean; concurrency: number; idPrefix: string }
+  | {
+      type: 'open';
+      count: number;
+      urls: string[];
+      /** The handshake's `token` (the LiteSession gateways verify it). */
+      credential?: string;
+      startTurn: boolean;
+      concurrency: number;
+      idPrefix: string;
+    }
   /** Measure token events whose writer timestamp is in [fromMs, toMs) (epoch ms). */
   | { type: 'window'; fromMs: number; toMs: number }
   | { type: 'report' }
@@ -36,6 +45,8 @@ export interface WorkerReport {
   unresumed: number;
   /** The worker's own event-loop delay p99 over the window (ms): high values mean the clients lagged. */
   loopDelayP99Ms: number;
+  /** The shortest log among its sessions: the lowest `lastSeq + 1` (0 with no session). */
+  minLogEvents: number;
 }
 
 export interface ClosedResult {

@@ -23,6 +23,16 @@ export function summarize(valuesMs: readonly number[]): LatencySummary {
   };
 }
 
+/** The median of `values` (the middle one, or the mean of the middle two); undefined for none. */
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? sorted[middle]
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
 /** The smallest value with at least `q` of the values at or below it (nearest-rank, no interpolation). */
 function nearestRank(sorted: readonly number[], q: number): number {
   const rank = Math.max(1, Math.ceil(q * sorted.length));

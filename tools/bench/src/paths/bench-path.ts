@@ -22,6 +22,8 @@ export interface RunningPath {
   readonly name: PathName;
   /** Base URLs (`http://127.0.0.1:port`) of the gateway nodes, in PathOptions order. */
   readonly gatewayUrls: string[];
+  /** The handshake `token` clients present, when the gateways authenticate. */
+  readonly credential?: string;
   /** The pid of gateway `index`. */
   gatewayPid(index: number): number;
   /** Everything else of the path whose CPU counts per token (broker JVMs, scheduler, Redis, generator). */

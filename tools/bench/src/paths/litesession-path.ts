@@ -9,7 +9,7 @@ import {
   type ToolConfig,
 } from '@litesession/rocketmq-tools';
 import path from 'node:path';
-import { freePort, type NodeProcess, ROOT } from '@litesession/stack-tools';
+import { DevIdentity, freePort, type NodeProcess, ROOT } from '@litesession/stack-tools';
 import type { BenchPath, InfraProcess, PathOptions, RunningPath } from './bench-path';
 import { scrape } from '../measure/prometheus-text';
 import { stopOnInterrupt } from './cleanup';
@@ -96,6 +96,10 @@ async function startNodes(broker: BrokerHandle, options: PathOptions): Promise<R
     // the scenario measures anything.
     await waitUntilNoTurnRuns(`http://${HOST}:${schedulerPort}/metrics`, 120_000, 3);
     const sessionSecret = randomBytes(24).toString('hex');
+    // Production-like authentication: every bench client presents one long-lived JWT of one user, so the
+    // per-user and per-address limits are lifted to far above the bench's own load.
+    const identity = new DevIdentity();
+    const credential = await identity.mint('bench-user', { expiresIn: '12h' });
     const gateways: Array<{ child: NodeProcess; url: string }> = [];
     for (let i = 0; i < options.gateways; i += 1) {
       const port = await freePort(HOST);
@@ -109,6 +113,8 @@ async function startNodes(broker: BrokerHandle, options: PathOptions): Promise<R
           SESSION_SECRET: sessionSecret,
           ROCKETMQ_ENDPOINTS: endpoint,
           DRAIN_GRACE_MS: '0',
+          ...identity.gatewayEnv(),
+          ...UNLIMITED_ADMISSION,
         },
         stopGraceMs: 20_000,
       });
@@ -118,6 +124,7 @@ async function startNodes(broker: BrokerHandle, options: PathOptions): Promise<R
     return {
       name: 'litesession',
       gatewayUrls: gateways.map((g) => g.url),
+      credential,
       gatewayPid: (index) => pidOf(gateways[index]!.child),
       infraProcesses: () => [{ name: 'scheduler', pid: pidOf(children[0]!) }, ...broker.processes],
       killGateway: (index) => killNode(gateways[index]!.child),
@@ -132,6 +139,15 @@ async function startNodes(broker: BrokerHandle, options: PathOptions): Promise<R
     throw error;
   }
 }
+
+/** Admission limits far above what the bench opens (its capacity ramp opens 10,000 sessions per node). */
+const UNLIMITED_ADMISSION = {
+  CONNECTIONS_PER_IP_PER_MINUTE: '1000000',
+  NEW_SESSIONS_PER_IP_PER_MINUTE: '1000000',
+  CONNECTIONS_PER_USER_PER_MINUTE: '1000000',
+  NEW_SESSIONS_PER_USER_PER_MINUTE: '1000000',
+  MAX_SESSIONS_PER_NODE: '1000000',
+};
 
 /**
  * Stopping the scheduler with turns running would leave their requests unacknowledged, and RocketMQ would

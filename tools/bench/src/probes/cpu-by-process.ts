@@ -36,10 +36,20 @@ async function main(): Promise<void> {
   const pool = await ClientPool.start(1);
   try {
     await sample('no sessions');
-    await pool.open(SESSIONS, running.gatewayUrls, { startTurn: false, concurrency: 10, idPrefix: 'idle' });
+    await pool.open(SESSIONS, running.gatewayUrls, {
+      credential: running.credential,
+      startTurn: false,
+      concurrency: 10,
+      idPrefix: 'idle',
+    });
     await sample(`${SESSIONS} idle`);
     await pool.closeSessions();
-    await pool.open(SESSIONS, running.gatewayUrls, { startTurn: true, concurrency: 10, idPrefix: 'busy' });
+    await pool.open(SESSIONS, running.gatewayUrls, {
+      credential: running.credential,
+      startTurn: true,
+      concurrency: 10,
+      idPrefix: 'busy',
+    });
     for (let i = 1; i <= 9; i += 1) await sample(`${SESSIONS} streaming ${i * 10} s`);
     await pool.closeSessions();
     await running.waitIdle?.(30_000);

@@ -102,6 +102,12 @@ describe('renderReport', () => {
       ['p99 250.0 ms (200/200 sessions resumed, 0 tokens lost)', 'met'],
       ['10,000 sessions (of 10,000) at 15.0 KiB each', 'met'],
       ['30,000 tok/s at 1,000 sessions, the highest step run', 'not met'],
+      ['p50 149.0 ms, p99 247.0 ms (median of 3 runs)', 'not met'],
+      ['turn 50 110.0 ms vs limit 116.0 ms (turn 1 80.0 ms, 1,470 events in the log)', 'met'],
+      ['p99 90.0 ms (median of 3 runs; 60/60 resumed)', 'met'],
+      ['p99 280.0 ms (median of 3 runs; 600/600 resumed)', 'met'],
+      ['not run', 'not measured'],
+      ['p99 120.0 ms (median of 3 runs; 60/60 resumed)', 'not met'],
     ]);
   });
 
@@ -111,12 +117,17 @@ describe('renderReport', () => {
     results.resume[0].resume = latency(140, 301, 200);
     results.capacity[0].bytesPerSession = 21 * 1024;
     results.ladder[1].tokensPerSecondPerGateway = 50_000;
+    const runs = results.conversation?.[0]?.runs ?? [];
+    for (const run of runs) {
+      run.firstTurnStartedMs = run.firstTurnStartedMs.map((ms) => ms / 2); // p50 74.5, p99 123.5
+      run.turnStartedMs[49] = 117;
+    }
 
     const statuses = table(renderReport(results, 'benchmarks'), 'Where we land').map(
       ([, , status]) => status,
     );
 
-    expect(statuses).toEqual(['not met', 'not met', 'not met', 'met']);
+    expect(statuses.slice(0, 6)).toEqual(['not met', 'not met', 'not met', 'met', 'met', 'not met']);
   });
 
   it('takes tokens/s from the highest passing step and fails resume when a session did not resume', () => {
@@ -132,14 +143,40 @@ describe('renderReport', () => {
     expect(measured[3]).toBe('3,000 tok/s at 100 sessions: not met');
   });
 
+  it('renders the resume matrix and the conversation as medians over their runs', () => {
+    const markdown = renderReport(benchResultsFixture(), 'benchmarks');
+
+    expect(table(markdown, "Resume against concurrent resumes and the log's length")).toEqual([
+      ['LiteSession', '20', 'warm-up', '7', '3', '60/60', '45.0', '90.0', '180.0', '0'],
+      ['LiteSession', '200', 'warm-up', '7', '3', '600/600', '140.0', '280.0', '560.0', '0'],
+      ['LiteSession', '20', '5,000', '5,007', '3', '60/60', '60.0', '120.0', '240.0', '0'],
+    ]);
+    const [conversation] = table(markdown, "Starting a turn, against the conversation's length");
+    expect(conversation).toEqual([
+      'LiteSession',
+      '3',
+      ...['0', '270', '1,470'],
+      ...['80.0', '90.0', '110.0'],
+      ...['95.0', '95.0', '95.0'],
+      '149.0 / 247.0',
+    ]);
+  });
+
   it('says "not measured" for a target without data', () => {
-    const results: BenchResults = { ...benchResultsFixture(), ladder: [], capacity: [], resume: [] };
+    const results: BenchResults = {
+      ...benchResultsFixture(),
+      ladder: [],
+      capacity: [],
+      resume: [],
+      conversation: [],
+      resumeMatrix: [],
+    };
 
     const statuses = table(renderReport(results, 'benchmarks'), 'Where we land').map(
       ([, , status]) => status,
     );
 
-    expect(statuses).toEqual(['not measured', 'not measured', 'not measured', 'not measured']);
+    expect(statuses).toEqual(new Array(10).fill('not measured'));
   });
 
   it('renders paths that were not run as "—" rows and "not possible" for a path that cannot resume', () => {

@@ -12,6 +12,8 @@ import {
   PATH_ORDER,
   PATH_SHORT_LABELS,
 } from './format';
+import { conversationTable } from './conversation-report';
+import { resumeMatrixTable } from './resume-matrix-report';
 import { evaluateTargets } from './targets';
 
 const MIB = 1024 * 1024;
@@ -39,6 +41,10 @@ export function renderReport(results: BenchResults, chartDir: string): string {
       capacityTable(results),
       '### Resume after SIGKILL of the serving gateway',
       resumeTable(results),
+      "### Resume against concurrent resumes and the log's length",
+      resumeMatrixTable(results.resumeMatrix ?? []),
+      "### Starting a turn, against the conversation's length",
+      conversationTable(results.conversation ?? []),
       '### Charts',
       ...renderCharts(results).map((chart) => `![${chart.alt}](${joinLink(chartDir, chart.file)})`),
     ].join('\n\n') + '\n'

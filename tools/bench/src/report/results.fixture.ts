@@ -1,4 +1,4 @@
-import type { BenchResults, LadderStep, LatencySummary, PathName } from '../results';
+import type { BenchResults, LadderStep, LatencySummary, PathName, ResumeResult } from '../results';
 
 // A small hand-made run for the report tests: LiteSession, direct and Redis at 100 sessions; LiteSession and
 // direct at 1,000 (Redis did not run that step); capacity for LiteSession and direct; resume for all three.
@@ -136,5 +136,46 @@ export function benchResultsFixture(): BenchResults {
         duplicated: 3,
       },
     ],
+    // Turn 1 at 80 ms and turn 50 at 110 ms (limit 1.2 × 80 + 20 = 116); new sessions' first turns 50-249 ms
+    // (p50 149, p99 247), the same in each of the 3 runs.
+    conversation: [
+      {
+        path: 'litesession',
+        turns: 50,
+        tokensPerSecond: 300,
+        replyTokens: 100,
+        runs: Array.from({ length: 3 }, () => ({
+          turnStartedMs: Array.from({ length: 50 }, (_, i) => (i === 0 ? 80 : i === 49 ? 110 : 90)),
+          firstTokenMs: Array.from({ length: 50 }, () => 95),
+          logEvents: Array.from({ length: 50 }, (_, i) => i * 30),
+          firstTurnStartedMs: Array.from({ length: 200 }, (_, i) => 50 + i),
+        })),
+      },
+    ],
+    // 20 sessions: p99 80, 90, 95 ms over 3 runs (median 90); 200 sessions: 250, 310, 280 (median 280);
+    // 5,000-event logs: 120 ms in each run. No run of the 50-event cell.
+    resumeMatrix: [
+      ...[80, 90, 95].map((p99, index) => resumeRun(20, 0, p99, index + 1)),
+      ...[250, 310, 280].map((p99, index) => resumeRun(200, 0, p99, index + 1)),
+      ...[1, 2, 3].map((run) => resumeRun(20, 5000, 120, run)),
+    ],
+  };
+}
+
+function resumeRun(sessions: number, askedLogEvents: number, p99: number, run: number): ResumeResult {
+  return {
+    path: 'litesession',
+    sessions,
+    tokensPerSecond: 100,
+    supported: true,
+    resumed: sessions,
+    resumeMs: [],
+    resume: latency(p99 / 2, p99, sessions),
+    reconnect: latency(100, 150, sessions),
+    logEvents: askedLogEvents + 7,
+    askedLogEvents,
+    run,
+    lost: 0,
+    duplicated: 0,
   };
 }

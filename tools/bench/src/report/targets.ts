@@ -1,4 +1,6 @@
 import type { BenchResults, LadderStep } from '../results';
+import { conversationFigures } from './conversation-report';
+import { resumeCells } from './resume-matrix-report';
 import { formatMs, formatNumber } from './format';
 
 /** Where one of the issue's targets landed; targets are reported, not enforced. */
@@ -17,7 +19,90 @@ const TOKENS_PER_SECOND_PER_GATEWAY = 50_000;
 
 /** The four targets of the issue, each with LiteSession's measured value from `results`. */
 export function evaluateTargets(results: BenchResults): TargetOutcome[] {
-  return [latencyTarget(results), resumeTarget(results), capacityTarget(results), throughputTarget(results)];
+  return [
+    latencyTarget(results),
+    resumeTarget(results),
+    capacityTarget(results),
+    throughputTarget(results),
+    ...turnStartTargets(results),
+    ...resumeMatrixTargets(results),
+  ];
+}
+
+/** Issue 11: resume p99 by sessions resuming at once, and by log length (at 20 sessions). */
+const RESUME_MATRIX_TARGETS: ReadonlyArray<{
+  sessions: number;
+  depth: number;
+  p99Ms: number;
+  label: string;
+}> = [
+  { sessions: 20, depth: 0, p99Ms: 100, label: 'Resume after SIGKILL, 20 sessions: p99 ≤ 100 ms' },
+  { sessions: 200, depth: 0, p99Ms: 300, label: 'Resume after SIGKILL, 200 sessions: p99 ≤ 300 ms' },
+  { sessions: 20, depth: 50, p99Ms: 100, label: 'Resume with 50-event logs (20 sessions): p99 ≤ 100 ms' },
+  {
+    sessions: 20,
+    depth: 5000,
+    p99Ms: 100,
+    label: 'Resume with 5,000-event logs (20 sessions): p99 ≤ 100 ms',
+  },
+];
+
+/** Met only when every session of every run resumed, as for the single resume run. */
+function resumeMatrixTargets({ resumeMatrix }: BenchResults): TargetOutcome[] {
+  const cells = resumeCells(resumeMatrix ?? []).filter((cell) => cell.path === 'litesession');
+  return RESUME_MATRIX_TARGETS.map(({ sessions, depth, p99Ms, label }) => {
+    const cell = cells.find((candidate) => candidate.sessions === sessions && candidate.depth === depth);
+    if (!cell || cell.p99 === undefined)
+      return { target: label, measured: 'not run', status: 'not measured' };
+    const resumed = `${formatNumber(cell.resumed)}/${formatNumber(cell.streamed)} resumed`;
+    return {
+      target: label,
+      measured: `p99 ${formatMs(cell.p99)} ms (median of ${cell.runs} runs; ${resumed})`,
+      status: cell.p99 <= p99Ms && cell.resumed === cell.streamed ? 'met' : 'not met',
+    };
+  });
+}
+
+const TURN_START_P50_MS = 100;
+const TURN_START_P99_MS = 250;
+const LATE_TURN = 50;
+
+/** Issue 11: what LiteSession spends before the model is called, at turn 1 and as the conversation grows. */
+function turnStartTargets({ conversation }: BenchResults): TargetOutcome[] {
+  const atFirst = `\`chat.send\` → \`turn.started\` at turn 1: p50 ≤ ${TURN_START_P50_MS} ms, p99 ≤ ${TURN_START_P99_MS} ms`;
+  const atLate = `\`chat.send\` → \`turn.started\` at turn ${LATE_TURN} ≤ 1.2 × turn 1 + 20 ms`;
+  const lite = conversation?.find((result) => result.path === 'litesession' && result.runs.length > 0);
+  if (!lite) {
+    return [atFirst, atLate].map((target) => ({
+      target,
+      measured: 'conversation not run',
+      status: 'not measured' as const,
+    }));
+  }
+  const figures = conversationFigures(lite);
+  const { firstTurnP50: p50, firstTurnP99: p99 } = figures;
+  const first: TargetOutcome =
+    p50 === undefined || p99 === undefined
+      ? { target: atFirst, measured: 'no first turns', status: 'not measured' }
+      : {
+          target: atFirst,
+          measured: `p50 ${formatMs(p50)} ms, p99 ${formatMs(p99)} ms (median of ${figures.runs} runs)`,
+          status: p50 <= TURN_START_P50_MS && p99 <= TURN_START_P99_MS ? 'met' : 'not met',
+        };
+  const turn1 = figures.turnStarted.get(1);
+  const late = figures.turnStarted.get(LATE_TURN);
+  if (turn1 === undefined || late === undefined) {
+    return [first, { target: atLate, measured: `fewer than ${LATE_TURN} turns run`, status: 'not measured' }];
+  }
+  const limit = 1.2 * turn1 + 20;
+  return [
+    first,
+    {
+      target: atLate,
+      measured: `turn ${LATE_TURN} ${formatMs(late)} ms vs limit ${formatMs(limit)} ms (turn 1 ${formatMs(turn1)} ms, ${formatNumber(figures.logEvents.get(LATE_TURN))} events in the log)`,
+      status: late <= limit ? 'met' : 'not met',
+    },
+  ];
 }
 
 function latencyTarget({ ladder }: BenchResults): TargetOutcome {

@@ -43,6 +43,7 @@ export async function runCapacity(
       const before =
         metricsUrl && lastStep ? histogramOf(await scrape(metricsUrl), SUBSCRIBE_HISTOGRAM) : undefined;
       const opened = await pool.open(count, running.gatewayUrls, {
+        credential: running.credential,
         startTurn: false,
         concurrency: settings.openConcurrency,
         idPrefix: `capacity-${step}`,

@@ -28,6 +28,7 @@ export async function runLadderStep(context: ScenarioContext, sessions: number):
   const pool = await ClientPool.start(settings.workers);
   try {
     const opened = await pool.open(sessions, running.gatewayUrls, {
+      credential: running.credential,
       startTurn: true,
       concurrency: settings.openConcurrency,
       idPrefix: `ladder-${sessions}`,

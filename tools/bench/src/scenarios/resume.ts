@@ -4,28 +4,45 @@ import type { ResumeResult } from '../results';
 import { type ScenarioContext, seconds, sleep } from './scenario-context';
 
 const RESUME_DEADLINE_MS = 60_000;
+/** How long the sessions may take to grow their logs to the asked length before the kill. */
+const GROW_DEADLINE_MS = 600_000;
+/**
+ * Events per second one LiteSession session's log grows by at most: the scheduler coalesces the tokens of
+ * 25 ms into one event (TOKEN_COALESCE_MS). The Redis path writes one event per token, so it grows faster.
+ */
+const MAX_EVENTS_PER_SECOND = 40;
 /** The direct path cannot resume: after everyone reconnected, wait this long for events that never come. */
 const UNSUPPORTED_WAIT_MS = 3000;
 
 /**
- * Two gateway nodes; `sessions` sessions stream through the first. After the warm-up it is SIGKILLed and
- * every client reconnects to the second with its lastSeq. Per session: connection lost → handshake on
- * the other node (reconnect), and handshake → first event it had not had (resume).
+ * Two gateway nodes; `sessions` sessions stream through the first. After the warm-up (and, with
+ * `logEvents`, once every session's log holds that many events) it is SIGKILLed and every client
+ * reconnects to the second with its lastSeq. Per session: connection lost → handshake on the other node
+ * (reconnect), and handshake → first event it had not had (resume).
  */
-export async function runResume(context: ScenarioContext, sessions: number): Promise<ResumeResult> {
+export async function runResume(
+  context: ScenarioContext,
+  sessions: number,
+  logEvents = 0,
+): Promise<ResumeResult> {
   const { path, settings, progress } = context;
   const rate = settings.tokensPerSecond;
   const supported = path.name !== 'direct';
+  const growSeconds = logEvents / Math.min(rate, MAX_EVENTS_PER_SECOND);
   const running = await path.start({
     gateways: 2,
     tokensPerSecond: rate,
-    replyTokens: rate * (Math.ceil(sessions / 100) + settings.warmupSeconds + 90),
+    replyTokens: Math.ceil(
+      rate * (Math.ceil(sessions / 100) + settings.warmupSeconds + 90 + 1.5 * growSeconds),
+    ),
     maxSessions: sessions,
   });
   const pool = await ClientPool.start(settings.workers);
   let report: PoolReport;
+  let logsAtKill = 0;
   try {
     const opened = await pool.open(sessions, running.gatewayUrls, {
+      credential: running.credential,
       startTurn: true,
       concurrency: settings.openConcurrency,
       idPrefix: 'resume',
@@ -34,6 +51,7 @@ export async function runResume(context: ScenarioContext, sessions: number): Pro
       `${opened.opened}/${sessions} sessions streaming through gateway 1 after ${seconds(opened.elapsedMs)}`,
     );
     await sleep(settings.warmupSeconds * 1000);
+    logsAtKill = await growLogs(pool, logEvents, progress);
     const killedAt = Date.now();
     await running.killGateway(0);
     progress('gateway 1 SIGKILLed; waiting for the sessions to resume on gateway 2');
@@ -63,6 +81,7 @@ export async function runResume(context: ScenarioContext, sessions: number): Pro
     resumeMs: report.resumeMs,
     resume: summarize(report.resumeMs),
     reconnect: summarize(report.reconnectMs),
+    logEvents: logsAtKill,
     lost: report.lost,
     duplicated: report.duplicated,
     ...(supported
@@ -71,4 +90,19 @@ export async function runResume(context: ScenarioContext, sessions: number): Pro
           note: 'not possible: the stream died with the node; the clients reconnected but got nothing more',
         }),
   };
+}
+
+/** Waits until every session's log holds `logEvents` events (or the deadline); returns the shortest log. */
+async function growLogs(
+  pool: ClientPool,
+  logEvents: number,
+  progress: (line: string) => void,
+): Promise<number> {
+  const deadline = Date.now() + GROW_DEADLINE_MS;
+  for (;;) {
+    const { minLogEvents } = await pool.report();
+    if (minLogEvents >= logEvents || Date.now() > deadline) return minLogEvents;
+    progress(`shortest log ${minLogEvents} of ${logEvents} events`);
+    await sleep(5000);
+  }
 }

@@ -3,6 +3,7 @@
  * tools/rocketmq unless it already runs, and exports its endpoint to the test workers. A broker that
  * cannot start fails the whole run with the tool's error; tests are never skipped.
  */
+import './register-paths';
 import { loadToolConfig, proxyEndpoint, start } from '../index';
 import { readCurrentVersion } from '../artifacts';
 import type { Role } from '../jvm';

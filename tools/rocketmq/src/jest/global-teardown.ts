@@ -1,3 +1,4 @@
+import './register-paths';
 import { loadToolConfig, stop } from '../index';
 
 /** Stops only what global-setup started. */
