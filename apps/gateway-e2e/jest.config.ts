@@ -6,6 +6,7 @@ export default {
   testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/../../tools/rocketmq/src/jest/global-setup.ts',
   globalTeardown: '<rootDir>/../../tools/rocketmq/src/jest/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/src/support/stop-leftovers.ts'],
   testTimeout: 120_000,
   maxWorkers: 1,
 };

@@ -23,7 +23,8 @@ describe('the demo page in a browser', () => {
   beforeAll(async () => {
     // Chromium first: a machine without it fails here, with the install command, before anything starts.
     browser = await ChromiumSession.launch();
-    const demo = { DEMO_DIR: await buildDemo() };
+    // The demo page runs in anonymous mode, as `npm start` runs it (docs/security.md).
+    const demo = { DEMO_DIR: await buildDemo(), AUTH_MODE: 'anonymous' };
     [nodeA, nodeB, scheduler] = await Promise.all([
       GatewayProcess.start('node-a', demo),
       GatewayProcess.start('node-b', demo),

@@ -6,7 +6,8 @@
 import { type ChatEvent, LiteSessionClient, MemoryStorage, type TurnView } from '@litesession/client';
 import { eventually } from '@litesession/rocketmq/testing';
 import { expectGapless, expectTokensMatchReply } from './support/chat-client';
-import { GatewayProcess } from './support/gateway-process';
+import { E2E_USER, GatewayProcess } from './support/gateway-process';
+import { mintJwt } from './support/identity';
 import { SchedulerProcess } from './support/scheduler-process';
 
 /** A client as an app holds it: every delivered event and the latest view of each turn. */
@@ -47,6 +48,8 @@ describe('@litesession/client end to end', () => {
       urls,
       storage,
       replayHistory,
+      // A fresh JWT before every connection attempt, as an app with an identity provider does.
+      token: () => mintJwt(E2E_USER),
       reconnect: { initialDelayMs: 100, maxDelayMs: 1000 },
     });
     clients.push(client);

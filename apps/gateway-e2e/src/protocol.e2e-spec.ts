@@ -2,7 +2,6 @@
  * The session protocol's refusals and edge cases against real processes: typed errors, the node keeps
  * serving, and nothing bad reaches the session's log.
  */
-import { io } from 'socket.io-client';
 import { ChatClient, expectGapless, expectTokensMatchReply } from './support/chat-client';
 import { GatewayProcess } from './support/gateway-process';
 import { SchedulerProcess } from './support/scheduler-process';
@@ -97,7 +96,8 @@ describe('session protocol on real processes', () => {
       'just a string',
       null,
       { text: 'x'.repeat(9000) },
-      { text: 'x'.repeat(200_000) },
+      { text: 'x', clientMessageId: null },
+      { text: { constructor: { name: 'x' } } },
     ];
     for (const payload of bad) {
       const ack = await client.emit('chat.send', payload);
@@ -121,6 +121,17 @@ describe('session protocol on real processes', () => {
     expect(ready.status).toBe(200);
   });
 
+  it('closes a connection that sends a frame larger than the protocol needs; the session resumes', async () => {
+    const client = await newClient();
+    const socketOf = (client as unknown as { socket: { emit(e: string, p: unknown): void } }).socket;
+    socketOf.emit('chat.send', { text: 'x'.repeat(200_000) });
+    await client.waitDisconnected(10_000);
+    await client.connectTo(gateway);
+    const turn = await client.send('still works');
+    expect(turn).toMatchObject({ ok: true });
+    await client.waitForEvent('turn.completed', turn.turnId);
+  });
+
   it('refuses forged or foreign resume tokens and malformed handshakes with chat.error, then disconnects', async () => {
     const client = await newClient();
     const refusals: Array<{ auth: unknown; code: string }> = [
@@ -135,15 +146,12 @@ describe('session protocol on real processes', () => {
       },
       { auth: { sessionId: 'bad id with spaces', resumeToken: 'x' }, code: 'invalid_handshake' },
       { auth: { sessionId: 42 }, code: 'invalid_handshake' },
-      { auth: { sessionId: 'a'.repeat(100_000), resumeToken: 'x' }, code: 'invalid_handshake' },
+      { auth: { sessionId: null, resumeToken: 'x' }, code: 'invalid_handshake' },
+      { auth: { sessionId: { constructor: { name: 'x' } } }, code: 'invalid_handshake' },
+      { auth: { sessionId: 'a'.repeat(5_000), resumeToken: 'x' }, code: 'invalid_handshake' },
     ];
     for (const { auth, code } of refusals) {
-      const socket = io(gateway.url, {
-        transports: ['websocket'],
-        auth: auth as object,
-        reconnection: false,
-        forceNew: true,
-      });
+      const socket = gateway.connect(auth as Record<string, unknown>);
       const [error] = await Promise.all([
         new Promise<{ code: string }>((resolve) => socket.once('chat.error', resolve)),
         new Promise((resolve) => socket.once('disconnect', resolve)),

@@ -11,14 +11,19 @@ const LABELS: Record<ConnectionState['status'], string> = {
 
 /**
  * Renders the connection state into the status pill: a coloured dot, the state and the gateway node
- * serving the session. `data-state` and `data-node` carry the same for styles and tests.
+ * serving the session, and whether that node reaches the broker. `data-state`, `data-node` and
+ * `data-broker` carry the same for styles and tests.
  */
 export function renderStatus(pill: HTMLElement, state: ConnectionState): void {
   pill.dataset['state'] = state.status;
   if (state.node && state.status === 'connected') pill.dataset['node'] = state.node;
   else delete pill.dataset['node'];
-  const label =
-    state.status === 'reconnecting' && state.attempt > 1
+  const waitingForBroker = state.status === 'connected' && state.broker === 'unavailable';
+  if (waitingForBroker) pill.dataset['broker'] = 'unavailable';
+  else delete pill.dataset['broker'];
+  const label = waitingForBroker
+    ? 'Connected · broker unavailable, the reply resumes when it is back'
+    : state.status === 'reconnecting' && state.attempt > 1
       ? `Reconnecting… (attempt ${state.attempt})`
       : LABELS[state.status];
   const parts: Node[] = [el('span', 'status-dot'), el('span', 'status-text', label)];

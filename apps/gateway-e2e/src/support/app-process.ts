@@ -16,6 +16,17 @@ export interface AppProcessSpec {
   port?: number;
 }
 
+/** Every node started in this test file and not yet stopped (see stopAllAppProcesses). */
+const started = new Set<AppProcess>();
+
+/**
+ * Stops (SIGKILL) every node this test file started and did not stop itself, e.g. the scheduler of a
+ * `Promise.all` start whose gateway failed; registered for every e2e file by support/stop-leftovers.ts.
+ */
+export async function stopAllAppProcesses(): Promise<void> {
+  await Promise.all([...started].map((node) => node.stop('SIGKILL')));
+}
+
 /** One app node as its own OS process on a loopback port, started and signalled by its own pid. */
 export class AppProcess {
   readonly url: string;
@@ -39,9 +50,11 @@ export class AppProcess {
     child.on('close', () => file.end());
     // 'close', not 'exit': the output is complete only once the pipes are drained.
     this.closed = new Promise((resolve) => child.on('close', () => resolve()));
+    started.add(this);
+    void this.closed.then(() => started.delete(this));
   }
 
-  static async start(spec: AppProcessSpec, readyTimeoutMs = 30_000): Promise<AppProcess> {
+  static async start(spec: AppProcessSpec, readyTimeoutMs = 120_000): Promise<AppProcess> {
     const port = spec.port ?? (await freePort());
     const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${spec.app}/src/main.ts`], {
       cwd: ROOT,
@@ -68,6 +81,11 @@ export class AppProcess {
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     if (this.running) this.child.kill(signal);
     await this.closed;
+  }
+
+  /** Sends `signal` (e.g. SIGSTOP, SIGCONT) to the process by its own pid, without waiting for anything. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.running) this.child.kill(signal);
   }
 
   /** The process's output so far (for failure messages). */

@@ -1,15 +1,13 @@
 import type { Socket } from 'socket.io-client';
+import { AttemptFence } from '@litesession/chat-protocol';
 import type { ChatEvent } from '@litesession/client';
 import { eventually } from '@litesession/rocketmq/testing';
 
 export type { ChatEvent };
-import type { GatewayProcess } from './gateway-process';
+import { E2E_USER, type GatewayProcess } from './gateway-process';
 
-export interface SessionInfo {
-  sessionId: string;
-  resumeToken: string;
-  node: string;
-}
+export type { SessionPayload as SessionInfo } from '@litesession/chat-protocol';
+import type { SessionPayload as SessionInfo } from '@litesession/chat-protocol';
 
 export interface Ack {
   ok: boolean;
@@ -28,9 +26,12 @@ export class ChatClient {
   session: SessionInfo | undefined;
   private socket: Socket | undefined;
 
+  /** @param user whose JWT the client presents (see GatewayProcess.connect) */
+  constructor(readonly user = E2E_USER) {}
+
   /** Opens a new session on `gateway`. */
-  static async start(gateway: GatewayProcess): Promise<ChatClient> {
-    const client = new ChatClient();
+  static async start(gateway: GatewayProcess, user = E2E_USER): Promise<ChatClient> {
+    const client = new ChatClient(user);
     await client.connectTo(gateway);
     return client;
   }
@@ -53,7 +54,7 @@ export class ChatClient {
       auth['resumeToken'] = this.session.resumeToken;
       if (this.lastSeq !== undefined) auth['lastSeq'] = this.lastSeq;
     }
-    const socket = gateway.connect(auth);
+    const socket = gateway.connect(auth, this.user);
     this.socket = socket;
     socket.on('chat.event', (event: ChatEvent) => this.events.push(event));
     socket.on('chat.error', (error: { code: string; message: string }) => this.errors.push(error));
@@ -119,10 +120,12 @@ export function expectGapless(events: readonly ChatEvent[]): void {
 
 /**
  * The turn's `token` texts since its last start (turn.started or turn.restarted) add up to its
- * `turn.completed` text; returns that text.
+ * `turn.completed` text, counting only the events of the attempts that count (docs/protocol.md,
+ * "Restarts"); returns that text.
  */
 export function expectTokensMatchReply(events: readonly ChatEvent[], turnId: string): string {
-  const ofTurn = events.filter((e) => e.turnId === turnId);
+  const fence = new AttemptFence();
+  const ofTurn = events.filter((e) => e.turnId === turnId && fence.admits(e));
   const completed = ofTurn.findLast((e) => e.type === 'turn.completed');
   expect(completed).toBeDefined();
   const lastStart = ofTurn.findLastIndex((e) => e.type === 'turn.started' || e.type === 'turn.restarted');

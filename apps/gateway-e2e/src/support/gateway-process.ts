@@ -1,7 +1,24 @@
 import { io, type Socket } from 'socket.io-client';
 import { AppProcess } from './app-process';
+import { E2E_IDENTITY, mintJwt } from './identity';
 
 export const TEST_SECRET = 'e2e-secret-'.padEnd(40, 'x');
+
+/** The user the suites connect as unless they say otherwise. */
+export const E2E_USER = 'e2e-user';
+
+/**
+ * How e2e gateways run: JWT authentication as in production, and limits high enough for suites that
+ * reconnect many times from 127.0.0.1 (the security suite sets its own).
+ */
+const E2E_GATEWAY_ENV = {
+  SESSION_SECRET: TEST_SECRET,
+  ...E2E_IDENTITY.gatewayEnv(),
+  CONNECTIONS_PER_IP_PER_MINUTE: '100000',
+  NEW_SESSIONS_PER_IP_PER_MINUTE: '100000',
+  CONNECTIONS_PER_USER_PER_MINUTE: '100000',
+  NEW_SESSIONS_PER_USER_PER_MINUTE: '100000',
+};
 
 /** A gateway node (apps/gateway) as its own process. */
 export class GatewayProcess {
@@ -14,7 +31,7 @@ export class GatewayProcess {
     const node = await AppProcess.start({
       app: 'gateway',
       name: `gateway ${nodeId}`,
-      env: { GATEWAY_NODE_ID: nodeId, SESSION_SECRET: TEST_SECRET, ...env },
+      env: { GATEWAY_NODE_ID: nodeId, ...E2E_GATEWAY_ENV, ...env },
     });
     return new GatewayProcess(node, nodeId);
   }
@@ -23,11 +40,27 @@ export class GatewayProcess {
     return this.process.url;
   }
 
-  connect(auth: Record<string, unknown> = {}): Socket {
-    return io(this.url, { transports: ['websocket'], auth, reconnection: false, forceNew: true });
+  /**
+   * Opens a socket with `auth`; a JWT of `user` is added as `auth.token` unless `auth` has a `token` key
+   * (a `token: undefined` sends none).
+   */
+  connect(auth: Record<string, unknown> = {}, user = E2E_USER): Socket {
+    return io(this.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: (send) => {
+        if ('token' in auth) return send(withoutUndefined(auth));
+        void mintJwt(user).then((token) => send({ ...auth, token }));
+      },
+    });
   }
 
   stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     return this.process.stop(signal);
   }
+}
+
+function withoutUndefined(auth: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(auth).filter(([, value]) => value !== undefined));
 }
