@@ -26,6 +26,11 @@ export class SchedulerMetrics {
     help: 'Redelivered turns this process took over (turn.restarted written)',
     registers: [this.registry],
   });
+  readonly logRereads = new Counter({
+    name: 'litesession_scheduler_log_rereads_total',
+    help: 'Session log reads done again from seq 0 because a read skipped events',
+    registers: [this.registry],
+  });
   readonly tokens = new Counter({
     name: 'litesession_scheduler_model_tokens_total',
     help: 'Tokens received from the model',

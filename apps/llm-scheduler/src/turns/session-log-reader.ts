@@ -11,6 +11,15 @@ export class SessionLogReadTimeoutError extends Error {
 }
 
 /**
+ * The read skipped events: the channel gave up re-positioning past a hole and delivered what followed
+ * (RocketMQSessionChannels after MAX_GAP_REWINDS). A conversation folded from such a read would miss
+ * replies or endings, so the read is void; the caller reads again.
+ */
+export class SessionLogGapError extends Error {
+  override name = 'SessionLogGapError';
+}
+
+/**
  * Opens a session's log for a turn: `follow()` returns a live reader. A LiteTopic has no
  * "end of log" a reader can ask for, but it is ordered: once the scheduler's own marker (written just
  * before) arrives, everything written before it has arrived too.
@@ -27,8 +36,22 @@ export class SessionLogReader {
     // Steadily: another scheduler reading the same session (a redelivered request) takes the session over
     // in the Exclusive reader group; this read then takes it back where it was instead of waiting out
     // its timeout (seen in the broker-restart drill).
-    const owed = { fromSeq, knownSeq: Number.POSITIVE_INFINITY };
-    follower.attach(await subscribeSteadily(this.channels, sessionId, owed, (event) => follower.push(event)));
+    // A gap voids the read (SessionLogGapError): seen in the broker+proxy drill, two schedulers reading one
+    // session evicted each other until the channel delivered past a hole, and the turn then waited for
+    // good for an earlier turn whose ending was in the hole.
+    const options = {
+      fromSeq,
+      knownSeq: Number.POSITIVE_INFINITY,
+      onGap: (expected: number, received: number) =>
+        follower.fail(
+          new SessionLogGapError(
+            `Session ${sessionId}: the log read skipped seq ${expected}..${received - 1}`,
+          ),
+        ),
+    };
+    follower.attach(
+      await subscribeSteadily(this.channels, sessionId, options, (event) => follower.push(event)),
+    );
     return follower;
   }
 }
@@ -38,8 +61,16 @@ export class SessionLogFollower {
   readonly events: SessionEvent[] = [];
   private subscription: SessionSubscription | undefined;
   private waiter: ((event: SessionEvent) => void) | undefined;
+  private failure: Error | undefined;
+  private onFailure: ((error: Error) => void) | undefined;
 
   constructor(readonly sessionId: string) {}
+
+  /** @internal The read is void (a gap): what is waiting rejects with `error`, and so does every wait after. */
+  fail(error: Error): void {
+    this.failure ??= error;
+    this.onFailure?.(this.failure);
+  }
 
   /** @internal */
   attach(subscription: SessionSubscription): void {
@@ -48,6 +79,7 @@ export class SessionLogFollower {
 
   /** @internal */
   push(event: SessionEvent): void {
+    if (this.failure) return;
     this.events.push(event);
     this.waiter?.(event);
   }
@@ -55,7 +87,7 @@ export class SessionLogFollower {
   /**
    * Resolves with the index of the first event from `fromIndex` on for which `isLast` is true, waiting
    * for new events as long as it takes, up to `timeoutMs`; rejects with the abort reason once `signal`
-   * aborts (the request's lease was lost).
+   * aborts (the request's lease was lost), or with SessionLogGapError once the read skipped events.
    */
   until(
     isLast: (event: SessionEvent) => boolean,
@@ -65,14 +97,17 @@ export class SessionLogFollower {
   ): Promise<number> {
     for (let index = fromIndex; index < this.events.length; index += 1)
       if (isLast(this.events[index] as SessionEvent)) return Promise.resolve(index);
+    if (this.failure) return Promise.reject(this.failure);
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<number>((resolve, reject) => {
       const finish = (settle: () => void) => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         this.waiter = undefined;
+        this.onFailure = undefined;
         settle();
       };
+      this.onFailure = (error) => finish(() => reject(error));
       const onAbort = () => finish(() => reject(signal?.reason));
       const timer = setTimeout(
         () =>

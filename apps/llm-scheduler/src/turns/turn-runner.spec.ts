@@ -238,6 +238,48 @@ describe('TurnRunner', () => {
     });
   });
 
+  it('reads the log again from seq 0 when a read skipped events, instead of waiting for an ending it missed', async () => {
+    // Another scheduler ran t1; this one is new to the session and its transcript is unreadable, so it
+    // reads the log from seq 0. That first read loses t1's ending (the channel gave up re-positioning past
+    // a hole and reported a gap): folded as it came, t1 would look running and t2 would wait for it.
+    const other = runnerFor(new ScriptedModel(['other ', 'reply']), new SessionContexts(10));
+    await other.run(request('t1', 'one'), 1);
+    const ending = (await events()).find((e) => e.type === 'turn.completed')?.seq as number;
+    const subscribe = log.subscribe.bind(log);
+    let reads = 0;
+    jest.spyOn(log, 'subscribe').mockImplementation((id, options, listener) => {
+      reads += 1;
+      if (reads > 1) return subscribe(id, options, listener);
+      return subscribe(id, options, (event) => {
+        if (event.seq === ending) return;
+        if (event.seq === ending + 1) options.onGap?.(ending, event.seq);
+        listener(event);
+      });
+    });
+    jest.spyOn(transcript, 'read').mockRejectedValueOnce(new Error('timed out'));
+    const metrics = new SchedulerMetrics();
+    runner = new TurnRunner(
+      log,
+      new SessionLogReader(log),
+      new SessionContexts(10),
+      transcript,
+      new CancelWatch(control),
+      model,
+      { ...settings, turnTimeoutMs: 60_000 },
+      metrics,
+    );
+
+    expect(await runner.run(request('t2', 'two'), 1)).toBe('completed');
+
+    expect(reads).toBe(2);
+    expect((await metrics.logRereads.get()).values[0]?.value).toBe(1);
+    expect(model.asked[0]).toEqual([
+      { role: 'user', content: 'one' },
+      { role: 'assistant', content: 'other reply' },
+      { role: 'user', content: 'two' },
+    ]);
+  });
+
   it('takes over an older turn without waiting for a newer one queued behind it', async () => {
     // t1's writer died mid-turn; t2 was queued after it (its marker is in the log, its run waits for t1).
     await log.publish(sessionId, {

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type ChatSendRequest,
   type LedgerEvent,
-  type TurnLedger,
+  TurnLedger,
   type TurnRecord,
   TurnEvent,
 } from '@litesession/chat-protocol';
@@ -20,7 +20,7 @@ import { type ChatMessage, LlmProvider } from '../llm/llm-provider';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics';
 import { CancelWatch, type CancelWatching } from './cancel-watch';
 import { SessionContexts } from './session-contexts';
-import { type SessionLogFollower, SessionLogReader } from './session-log-reader';
+import { SessionLogGapError, type SessionLogFollower, SessionLogReader } from './session-log-reader';
 import { SessionTranscript } from './session-transcript';
 import { TokenCoalescer } from './token-coalescer';
 
@@ -35,6 +35,24 @@ type TurnWrite = Omit<SessionEventInput, 'turnId'>;
 
 /** Pause between two tries of a broker call the broker refused (TurnRunner.patiently). */
 const BROKER_RETRY_MS = 500;
+/** The longest pause before reading a log again after a read that skipped events (TurnRunner.foldLog). */
+const REREAD_MAX_PAUSE_MS = 4_000;
+
+/** Resolves after `ms`, or rejects with the abort reason once `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 /**
  * Runs one `chat.send` request as a turn, writing its events into the session's log.
@@ -119,27 +137,15 @@ export class TurnRunner {
         () => write({ type: TurnEvent.UserMessage, text: request.text, data: marker }),
         stopReading,
       );
-      const ledger = context.ledger;
-      try {
-        const markerAt = await follower.until(
-          (event) => event.data?.['attempt'] === attemptId,
-          this.settings.historyTimeoutMs,
-          0,
-          stopReading,
-        );
-        stopRead();
-        follower.events.slice(0, markerAt).forEach((event) => ledger.observe(event));
-        markerSeq = (follower.events[markerAt] as SessionEvent).seq;
-        this.contexts.keep(sessionId, ledger, markerSeq);
-        await this.waitForEarlierTurns(follower, ledger, turnId, markerAt, stopReading);
-      } finally {
-        // Not waited for: the turn need not wait for the broker to forget a reader.
-        void follower
-          .close()
-          .catch((error: unknown) =>
-            this.logger.warn(`Closing the log read of ${sessionId} failed: ${toMessage(error)}`),
-          );
-      }
+      const { ledger, markerSeq: seq } = await this.foldLog(
+        sessionId,
+        turnId,
+        attemptId,
+        { context, follower },
+        stopReading,
+        stopRead,
+      );
+      markerSeq = seq;
       const earlier = ledger.get(turnId);
 
       if (earlier && earlier.status !== 'running') {
@@ -272,6 +278,72 @@ export class TurnRunner {
     }
     if (opened.status === 'rejected') throw opened.reason;
     return opened.value;
+  }
+
+  /**
+   * Folds the log up to this run's marker and waits for the turns opened before it to end. A read that
+   * skipped events (SessionLogGapError) is void: the log is read again from seq 0, after a pause that
+   * grows, until `historyTimeoutMs` is spent. The marker is in the log already, so no new one is written.
+   */
+  private async foldLog(
+    sessionId: string,
+    turnId: string,
+    attemptId: string,
+    first: { context: { ledger: TurnLedger; nextSeq: number }; follower: SessionLogFollower },
+    stopReading: AbortSignal,
+    onMarker: () => void,
+  ): Promise<{ ledger: TurnLedger; markerSeq: number }> {
+    const deadline = Date.now() + this.settings.historyTimeoutMs;
+    let marked = false;
+    const markOnce = () => {
+      if (!marked) onMarker();
+      marked = true;
+    };
+    let read = first;
+    for (let rereads = 0; ; rereads += 1) {
+      try {
+        return await this.foldRead(read, turnId, attemptId, stopReading, markOnce);
+      } catch (error) {
+        if (!(error instanceof SessionLogGapError) || Date.now() >= deadline) throw error;
+        this.metrics.logRereads.inc();
+        this.logger.warn(`${error.message}; reading the log again from seq 0`);
+        await sleep(Math.min(REREAD_MAX_PAUSE_MS, BROKER_RETRY_MS * 2 ** rereads), stopReading);
+        const follower = await this.patiently(() => this.reader.follow(sessionId, 0), stopReading);
+        read = { context: { ledger: new TurnLedger(), nextSeq: 0 }, follower };
+      }
+    }
+  }
+
+  /** One read: up to the marker (kept in SessionContexts), then the earlier turns' endings. Closes it. */
+  private async foldRead(
+    { context, follower }: { context: { ledger: TurnLedger }; follower: SessionLogFollower },
+    turnId: string,
+    attemptId: string,
+    stopReading: AbortSignal,
+    onMarker: () => void,
+  ): Promise<{ ledger: TurnLedger; markerSeq: number }> {
+    const ledger = context.ledger;
+    try {
+      const markerAt = await follower.until(
+        (event) => event.data?.['attempt'] === attemptId,
+        this.settings.historyTimeoutMs,
+        0,
+        stopReading,
+      );
+      onMarker();
+      follower.events.slice(0, markerAt).forEach((event) => ledger.observe(event));
+      const markerSeq = (follower.events[markerAt] as SessionEvent).seq;
+      this.contexts.keep(follower.sessionId, ledger, markerSeq);
+      await this.waitForEarlierTurns(follower, ledger, turnId, markerAt, stopReading);
+      return { ledger, markerSeq };
+    } finally {
+      // Not waited for: the turn need not wait for the broker to forget a reader.
+      void follower
+        .close()
+        .catch((error: unknown) =>
+          this.logger.warn(`Closing the log read of ${follower.sessionId} failed: ${toMessage(error)}`),
+        );
+    }
   }
 
   /**
