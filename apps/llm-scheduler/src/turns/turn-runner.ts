@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as pause } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type ChatSendRequest,
@@ -19,7 +20,7 @@ import { TURN_SETTINGS, type TurnSettings } from '../config/scheduler.tokens';
 import { type ChatMessage, LlmProvider } from '../llm/llm-provider';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics';
 import { CancelWatch, type CancelWatching } from './cancel-watch';
-import { SessionContexts } from './session-contexts';
+import { type SessionContext, SessionContexts } from './session-contexts';
 import { SessionLogGapError, type SessionLogFollower, SessionLogReader } from './session-log-reader';
 import { SessionTranscript } from './session-transcript';
 import { TokenCoalescer } from './token-coalescer';
@@ -33,26 +34,16 @@ export class TurnAbandonedError extends Error {
 
 type TurnWrite = Omit<SessionEventInput, 'turnId'>;
 
+/** A read of a session's log: the context it starts from and the live reader from there. */
+interface LogRead {
+  context: SessionContext;
+  follower: SessionLogFollower;
+}
+
 /** Pause between two tries of a broker call the broker refused (TurnRunner.patiently). */
 const BROKER_RETRY_MS = 500;
 /** The longest pause before reading a log again after a read that skipped events (TurnRunner.foldLog). */
 const REREAD_MAX_PAUSE_MS = 4_000;
-
-/** Resolves after `ms`, or rejects with the abort reason once `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * Runs one `chat.send` request as a turn, writing its events into the session's log.
@@ -219,11 +210,8 @@ export class TurnRunner {
    * (SessionContexts), or, for a session it has not read, from the transcript's last turn. A transcript
    * that cannot be read costs time, not correctness: the log is then read from seq 0.
    */
-  private async openLog(
-    sessionId: string,
-    signal: AbortSignal,
-  ): Promise<{ context: { ledger: TurnLedger; nextSeq: number }; follower: SessionLogFollower }> {
-    let context: { ledger: TurnLedger; nextSeq: number } = this.contexts.take(sessionId);
+  private async openLog(sessionId: string, signal: AbortSignal): Promise<LogRead> {
+    let context: SessionContext = this.contexts.take(sessionId);
     if (!this.contexts.knows(sessionId)) {
       context = await this.transcript.read(sessionId, signal).catch((error: unknown) => {
         if (signal.aborted) throw error;
@@ -289,7 +277,7 @@ export class TurnRunner {
     sessionId: string,
     turnId: string,
     attemptId: string,
-    first: { context: { ledger: TurnLedger; nextSeq: number }; follower: SessionLogFollower },
+    first: LogRead,
     stopReading: AbortSignal,
     onMarker: () => void,
   ): Promise<{ ledger: TurnLedger; markerSeq: number }> {
@@ -307,7 +295,9 @@ export class TurnRunner {
         if (!(error instanceof SessionLogGapError) || Date.now() >= deadline) throw error;
         this.metrics.logRereads.inc();
         this.logger.warn(`${error.message}; reading the log again from seq 0`);
-        await sleep(Math.min(REREAD_MAX_PAUSE_MS, BROKER_RETRY_MS * 2 ** rereads), stopReading);
+        const pauseMs = Math.min(REREAD_MAX_PAUSE_MS, BROKER_RETRY_MS * 2 ** rereads);
+        // An abort ends the pause with the signal's reason (LeaseLostError, TurnAbandonedError).
+        await pause(pauseMs, undefined, { signal: stopReading }).catch(() => stopReading.throwIfAborted());
         const follower = await this.patiently(() => this.reader.follow(sessionId, 0), stopReading);
         read = { context: { ledger: new TurnLedger(), nextSeq: 0 }, follower };
       }
@@ -316,7 +306,7 @@ export class TurnRunner {
 
   /** One read: up to the marker (kept in SessionContexts), then the earlier turns' endings. Closes it. */
   private async foldRead(
-    { context, follower }: { context: { ledger: TurnLedger }; follower: SessionLogFollower },
+    { context, follower }: LogRead,
     turnId: string,
     attemptId: string,
     stopReading: AbortSignal,
