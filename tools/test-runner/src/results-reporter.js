@@ -3,6 +3,29 @@
 const { mkdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
+const ROOT = path.resolve(__dirname, '../../..');
+
+/** What failed, a line each, so that the end of a CI log names it (CI shows only the log's tail). */
+function failuresOf(results) {
+  const lines = [];
+  for (const suite of results.testResults) {
+    const file = path.relative(ROOT, suite.testFilePath);
+    if (suite.testExecError) lines.push(`${file}: ${firstLine(suite.testExecError.message)}`);
+    for (const test of suite.testResults) {
+      if (test.status !== 'failed') continue;
+      lines.push(`${file} › ${test.fullName}: ${firstLine(test.failureMessages[0] ?? '')}`);
+    }
+  }
+  return lines;
+}
+
+function firstLine(text) {
+  // eslint-disable-next-line no-control-regex -- strips ANSI colour codes
+  const plain = String(text).replace(/\u001b\[[0-9;]*m/g, '');
+  const line = plain.split('\n').find((l) => l.trim() !== '') ?? '';
+  return line.trim().slice(0, 300);
+}
+
 class ResultsReporter {
   constructor(globalConfig) {
     this.projects = (globalConfig.projects ?? []).length;
@@ -25,6 +48,7 @@ class ResultsReporter {
         numRuntimeErrorTestSuites: results.numRuntimeErrorTestSuites,
         numTotalTestSuites: results.numTotalTestSuites,
         success: results.success,
+        failures: failuresOf(results),
       }),
     );
   }

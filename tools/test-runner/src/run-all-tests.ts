@@ -86,6 +86,7 @@ async function main(): Promise<number> {
     );
   }
   const totals = summarize(RESULTS);
+  for (const failure of totals.failures) console.log(`[test] failed: ${failure}`);
   console.log(summaryLine(totals));
   return totals.failed > 0 || totals.runs === 0 ? 1 : 0;
 }

@@ -4,7 +4,7 @@ const { readdirSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 
 function summarize(dir) {
-  const totals = { passed: 0, failed: 0, skipped: 0, runs: 0 };
+  const totals = { passed: 0, failed: 0, skipped: 0, runs: 0, failures: [] };
   let files = [];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -17,6 +17,7 @@ function summarize(dir) {
     totals.passed += run.numPassedTests;
     totals.failed += run.numFailedTests + run.numRuntimeErrorTestSuites;
     totals.skipped += run.numPendingTests + run.numTodoTests;
+    totals.failures.push(...(run.failures ?? []));
   }
   return totals;
 }
@@ -33,5 +34,6 @@ if (require.main === module) {
   const totals = summarize(dir);
   const extraFailures = Number(process.argv[3] ?? 0);
   totals.failed += extraFailures;
+  for (const failure of totals.failures) process.stdout.write(`[ci] failed: ${failure}\n`);
   process.stdout.write(`${summaryLine(totals)}\n`);
 }
