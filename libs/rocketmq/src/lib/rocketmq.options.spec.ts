@@ -31,6 +31,7 @@ describe('resolveRocketMQOptions', () => {
       unhealthyAfterSendFailures: 3,
       revocationCheckIntervalMs: 2_000,
       stallRecoveryMs: 1_000,
+      receiveInvisibleMs: 3_000,
       shutdownTimeoutMs: 5_000,
     });
   });
@@ -48,6 +49,7 @@ describe('resolveRocketMQOptions', () => {
       unhealthyAfterSendFailures: 7,
       revocationCheckIntervalMs: 100,
       stallRecoveryMs: 250,
+      receiveInvisibleMs: 1_000,
       shutdownTimeoutMs: 1,
     });
 
@@ -63,6 +65,7 @@ describe('resolveRocketMQOptions', () => {
       unhealthyAfterSendFailures: 7,
       revocationCheckIntervalMs: 100,
       stallRecoveryMs: 250,
+      receiveInvisibleMs: 1_000,
       shutdownTimeoutMs: 1,
     });
   });
@@ -141,6 +144,7 @@ describe('resolveRocketMQOptions', () => {
 
   it.each([
     ['requestTimeoutMs', 999, 'requestTimeoutMs must be an integer >= 1000'],
+    ['receiveInvisibleMs', 999, 'receiveInvisibleMs must be an integer >= 1000'],
     ['requestTimeoutMs', 0, 'requestTimeoutMs must be an integer >= 1000'],
     ['startupTimeoutMs', 0, 'startupTimeoutMs must be an integer >= 1'],
     ['startupTimeoutMs', 1.5, 'startupTimeoutMs must be an integer >= 1'],

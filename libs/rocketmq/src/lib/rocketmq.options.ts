@@ -39,6 +39,13 @@ export interface RocketMQModuleOptions {
    * @default 1_000
    */
   stallRecoveryMs?: number;
+  /**
+   * How long a received session event stays invisible to the group before it is delivered again unless
+   * acked. The lite consumer acks every event on arrival, so this only bounds how long a killed node's
+   * in-flight events block its sessions for the node that resumes them. Must be at least the proxy's
+   * `minInvisibleTimeMillsForRecv` (default 10 s; tools/rocketmq sets 1 s). @default 3_000
+   */
+  receiveInvisibleMs?: number;
   /** Upper bound on closing the lite consumer at shutdown (it otherwise waits out its long poll, up to ~21 s). @default 5_000 */
   shutdownTimeoutMs?: number;
 }
@@ -55,6 +62,7 @@ export interface ResolvedRocketMQOptions {
   readonly unhealthyAfterSendFailures: number;
   readonly revocationCheckIntervalMs: number;
   readonly stallRecoveryMs: number;
+  readonly receiveInvisibleMs: number;
   readonly shutdownTimeoutMs: number;
 }
 
@@ -88,6 +96,7 @@ export function resolveRocketMQOptions(raw: RocketMQModuleOptions): ResolvedRock
   );
   const stallRecoveryMs = integerAtLeast('stallRecoveryMs', raw?.stallRecoveryMs, 1_000, 0);
   const shutdownTimeoutMs = integerAtLeast('shutdownTimeoutMs', raw?.shutdownTimeoutMs, 5_000);
+  const receiveInvisibleMs = integerAtLeast('receiveInvisibleMs', raw?.receiveInvisibleMs, 3_000, 1_000);
   const parentTopic = raw?.sessionChannels?.parentTopic;
   if (typeof parentTopic !== 'string' || !NAME.test(parentTopic)) {
     problems.push('sessionChannels.parentTopic must be a topic name ([A-Za-z0-9_%-], 1-127 characters)');
@@ -120,6 +129,7 @@ export function resolveRocketMQOptions(raw: RocketMQModuleOptions): ResolvedRock
     unhealthyAfterSendFailures,
     revocationCheckIntervalMs,
     stallRecoveryMs,
+    receiveInvisibleMs,
     shutdownTimeoutMs,
   });
 }

@@ -46,20 +46,23 @@ export type LiteConsumerFactory = (
 export const createLitePushConsumer: LiteConsumerFactory = async (options, logger, onMessage) => {
   const { parentTopic, consumerGroup } = options.sessionChannels;
   if (!consumerGroup) throw new Error('sessionChannels.consumerGroup is not configured');
-  const consumer = new LiteSessionPushConsumer({
-    ...toClientConfiguration(options, logger),
-    namespace: options.namespace,
-    consumerGroup,
-    bindTopic: parentTopic,
-    // Unused by the lite consumer, which subscribes the bind topic itself; required by the options type.
-    subscriptions: new Map(),
-    messageListener: {
-      consume(view: MessageView) {
-        onMessage(toDelivery(view));
-        return ConsumeResult.SUCCESS;
+  const consumer = new LiteSessionPushConsumer(
+    {
+      ...toClientConfiguration(options, logger),
+      namespace: options.namespace,
+      consumerGroup,
+      bindTopic: parentTopic,
+      // Unused by the lite consumer, which subscribes the bind topic itself; required by the options type.
+      subscriptions: new Map(),
+      messageListener: {
+        consume(view: MessageView) {
+          onMessage(toDelivery(view));
+          return ConsumeResult.SUCCESS;
+        },
       },
     },
-  });
+    options.receiveInvisibleMs,
+  );
   await consumer.startup();
   return {
     subscribeLite: (liteTopic, fromOffset) =>

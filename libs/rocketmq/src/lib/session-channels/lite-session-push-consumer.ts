@@ -1,4 +1,6 @@
 import { LitePushConsumerImpl } from 'rocketmq-client-nodejs';
+// The client's own helper for protobuf durations (the package has no exports map; 1.0.8 is pinned).
+import { createDuration } from 'rocketmq-client-nodejs/dist/util';
 import { toMessage } from '@litesession/edge';
 import { withLinkRepair } from '../client/link-repair';
 import { withSettingsReplay } from '../client/settings-replay';
@@ -7,6 +9,7 @@ type Options = ConstructorParameters<typeof LitePushConsumerImpl>[0];
 type Endpoints = Parameters<LitePushConsumerImpl['createTelemetryStream']>[0];
 type Status = Parameters<LitePushConsumerImpl['onUnknownCommand']>[1];
 type ReceiveArgs = Parameters<LitePushConsumerImpl['receiveMessage']>;
+type ReceiveRequestArgs = Parameters<LitePushConsumerImpl['wrapPushReceiveMessageRequest']>;
 
 /** TelemetryCommand.CommandCase.NOTIFY_UNSUBSCRIBE_LITE_COMMAND in the v2 protocol. */
 const NOTIFY_UNSUBSCRIBE_LITE_COMMAND = 9;
@@ -29,10 +32,27 @@ interface SubscriptionManagerLike {
  * session another node took over (Exclusive group) would keep it in its set, re-add it with every periodic
  * full sync and go on receiving part of the stream. Here the notice reaches the consumer's own handler,
  * which drops the lite topic from its set; RocketMQSessionChannels then revokes the session's listeners.
+ *
+ * Receives ask for no auto-renew and an invisible time of `receiveInvisibleMs`. A session's lite queue is
+ * blocked for the group while messages of it are in flight, and with the proxy's auto-renew a killed
+ * node's in-flight messages stayed in flight for about 60 s: the sessions it served resumed on another
+ * node only then (the resume bench, docs/rocketmq.md). Every message is acked on arrival, so a short
+ * invisible time costs nothing but a redelivery, which readers drop by `seq`, when an ack is late.
  */
 export class LiteSessionPushConsumer extends withLinkRepair(withSettingsReplay(LitePushConsumerImpl)) {
-  constructor(options: Options) {
+  constructor(
+    options: Options,
+    private readonly receiveInvisibleMs?: number,
+  ) {
     super(options);
+  }
+
+  override wrapPushReceiveMessageRequest(...args: ReceiveRequestArgs) {
+    const request = super.wrapPushReceiveMessageRequest(...args);
+    if (this.receiveInvisibleMs === undefined) return request;
+    request.setAutoRenew(false);
+    request.setInvisibleDuration(createDuration(this.receiveInvisibleMs));
+    return request;
   }
 
   /** Every receive says whether the broker can be reached: the link state the gateway reports. */
