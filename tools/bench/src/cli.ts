@@ -21,6 +21,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --resume-counts 20,200             resume matrix: sessions resuming at once
   --resume-depths 50,500,5000        resume matrix: events per session's log at the kill (20 sessions)
   --resume-runs 3                    runs of each resume matrix cell per path (0: skip the matrix)
+  --takeover-sessions 20             sessions streaming over two schedulers when one is SIGKILLed (0: skip)
+  --takeover-runs 3                  runs of the takeover scenario
   --workers 2                        client worker processes
   --jvm-warmup 90                    seconds of unmeasured LiteSession traffic first (the JVMs' JIT warm-up)
   --out test-results/bench           where report.md, results.json and the charts go
@@ -47,6 +49,8 @@ function parseOptions(argv: string[]): { suite: SuiteOptions; out: string; docs:
       'resume-counts': { type: 'string', default: '20,200' },
       'resume-depths': { type: 'string', default: '50,500,5000' },
       'resume-runs': { type: 'string', default: '3' },
+      'takeover-sessions': { type: 'string', default: '20' },
+      'takeover-runs': { type: 'string', default: '3' },
       workers: { type: 'string', default: '2' },
       'open-concurrency': { type: 'string', default: '50' },
       'jvm-warmup': { type: 'string', default: '90' },
@@ -99,6 +103,8 @@ function parseOptions(argv: string[]): { suite: SuiteOptions; out: string; docs:
     resumeCounts: counts('resume-counts', 2000),
     resumeDepths: counts('resume-depths', 100_000),
     resumeRuns: int('resume-runs', 0, 10),
+    takeoverSessions: int('takeover-sessions', 0, 2000),
+    takeoverRuns: int('takeover-runs', 1, 10),
     workers: int('workers', 1, 16),
     openConcurrency: int('open-concurrency', 1, 1000),
     jvmWarmupSeconds: int('jvm-warmup', 0, 3600),

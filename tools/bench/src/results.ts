@@ -138,6 +138,9 @@ export interface BenchSettings {
   resumeCounts?: number[];
   resumeDepths?: number[];
   resumeRuns?: number;
+  /** The takeover scenario: sessions streaming over two schedulers, and its runs (0: skipped). */
+  takeoverSessions?: number;
+  takeoverRuns?: number;
   paths: PathName[];
 }
 
@@ -156,4 +159,25 @@ export interface BenchResults {
   conversation?: ConversationResult[];
   /** Issue 11's resume runs: by concurrent sessions and by log length, several runs of each (`run`). */
   resumeMatrix?: ResumeResult[];
+  /** Issue 11's scheduler takeover after SIGKILL, LiteSession only. */
+  takeover?: TakeoverResult[];
+}
+
+/**
+ * One run of the takeover scenario (scenarios/takeover.ts): sessions stream over two schedulers, the one
+ * running more turns is SIGKILLed, and the other takes its turns over.
+ */
+export interface TakeoverResult {
+  path: PathName;
+  run: number;
+  sessions: number;
+  /** Turns the killed scheduler was running, by its /metrics just before the kill. */
+  victimTurns: number;
+  /** Sessions that got a `turn.restarted` written after the kill. */
+  restarted: number;
+  /** Per restarted session: SIGKILL → the `turn.restarted` event's writer time, ms. */
+  restartMs: number[];
+  restart: LatencySummary;
+  lost: number;
+  duplicated: number;
 }

@@ -18,6 +18,7 @@ import type {
 import { runCapacity } from './scenarios/capacity';
 import { passRule, runLadderStep } from './scenarios/ladder-step';
 import { runResume } from './scenarios/resume';
+import { runTakeover } from './scenarios/takeover';
 import { CONVERSATION_REPLY_TOKENS, runConversation } from './scenarios/conversation';
 import type { ScenarioContext, ScenarioSettings } from './scenarios/scenario-context';
 
@@ -48,6 +49,9 @@ export interface SuiteOptions extends ScenarioSettings {
   resumeDepths: number[];
   /** Runs of each resume matrix cell per path (0: skip the matrix). */
   resumeRuns: number;
+  /** Takeover scenario (LiteSession only): sessions streaming over two schedulers, and runs (0: skip). */
+  takeoverSessions: number;
+  takeoverRuns: number;
   /** The command line, for the report. */
   command: string;
 }
@@ -108,6 +112,17 @@ export async function runSuite(options: SuiteOptions, say: (line: string) => voi
       results.conversation = await runConversations(paths, options, context, say);
     }
     if (options.resumeRuns > 0) results.resumeMatrix = await runResumeMatrix(paths, options, context, say);
+    if (litesession && options.takeoverSessions > 0) {
+      results.takeover = [];
+      for (let run = 1; run <= options.takeoverRuns; run += 1) {
+        const scenario = `takeover run ${run}/${options.takeoverRuns}`;
+        say(`${scenario} litesession: ${options.takeoverSessions} sessions, SIGKILL of a scheduler`);
+        const result = await guard(say, () =>
+          runTakeover(context(litesession, scenario), options.takeoverSessions, run),
+        );
+        if (result) results.takeover.push(result);
+      }
+    }
     for (const path of options.resumeSessions > 0 ? paths : []) {
       say(`resume ${path.name}: ${options.resumeSessions} sessions, SIGKILL of their gateway`);
       const resume = await guard(say, () => runResume(context(path, 'resume'), options.resumeSessions));
@@ -256,6 +271,8 @@ function settingsOf(options: SuiteOptions): BenchSettings {
     resumeCounts: options.resumeCounts,
     resumeDepths: options.resumeDepths,
     resumeRuns: options.resumeRuns,
+    takeoverSessions: options.takeoverSessions,
+    takeoverRuns: options.takeoverRuns,
     paths: options.paths,
   };
 }

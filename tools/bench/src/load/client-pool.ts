@@ -94,6 +94,7 @@ export class ClientPool {
       reconnectMs: reports.flatMap((r) => r.reconnectMs),
       resumeMs: reports.flatMap((r) => r.resumeMs),
       unresumed: sum(reports.map((r) => r.unresumed)),
+      restartTs: reports.flatMap((r) => r.restartTs),
       loopDelayP99Ms: Math.max(...reports.map((r) => r.loopDelayP99Ms)),
       minLogEvents: minOf(reports.filter((r) => r.sessions > 0).map((r) => r.minLogEvents)),
     };

@@ -60,6 +60,7 @@ function report(): WorkerReport {
   let reordered = 0;
   const reconnectMs: number[] = [];
   const resumeMs: number[] = [];
+  const restartTs: number[][] = [];
   let unresumed = 0;
   let minLogEvents = Number.POSITIVE_INFINITY;
   for (const session of sessions) {
@@ -70,6 +71,7 @@ function report(): WorkerReport {
     if (session.reconnectMs !== undefined) reconnectMs.push(session.reconnectMs);
     if (session.resumeMs !== undefined) resumeMs.push(session.resumeMs);
     if (session.awaitingResume) unresumed += 1;
+    restartTs.push([...session.restartTs]);
   }
   const result: WorkerReport = {
     type: 'report',
@@ -83,6 +85,7 @@ function report(): WorkerReport {
     reconnectMs,
     resumeMs,
     unresumed,
+    restartTs,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     minLogEvents: Number.isFinite(minLogEvents) ? minLogEvents : 0,
   };

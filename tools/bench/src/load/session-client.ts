@@ -34,6 +34,8 @@ export class SessionClient {
   turnEnded = false;
   reconnectMs: number | undefined;
   resumeMs: number | undefined;
+  /** Writer times (epoch ms) of the `turn.restarted` events it got: when another scheduler took over. */
+  readonly restartTs: number[] = [];
   /** Set while the session has lost its connection and not yet had a missed event again. */
   private lostAt: number | undefined;
   private seqAtLoss = -1;
@@ -170,6 +172,7 @@ export class SessionClient {
     }
     if (event.type === TurnEvent.Token && event.text)
       this.meter.token(event.ts, received, countTokens(event.text));
+    else if (event.type === TurnEvent.TurnRestarted) this.restartTs.push(event.ts);
     else if (endsTurn(event.type)) this.turnEnded = true;
   }
 }

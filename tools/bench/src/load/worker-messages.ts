@@ -45,6 +45,8 @@ export interface WorkerReport {
   unresumed: number;
   /** The worker's own event-loop delay p99 over the window (ms): high values mean the clients lagged. */
   loopDelayP99Ms: number;
+  /** Per session: the writer times (epoch ms) of the `turn.restarted` events it got. */
+  restartTs: number[][];
   /** The shortest log among its sessions: the lowest `lastSeq + 1` (0 with no session). */
   minLogEvents: number;
 }

@@ -8,8 +8,10 @@ export interface PathOptions {
   tokensPerSecond: number;
   /** Tokens per reply: long enough that a session streams for the whole scenario. */
   replyTokens: number;
-  /** Sessions the path must be able to run at once (scheduler slots). */
+  /** Sessions the path must be able to run at once (scheduler slots, per scheduler). */
   maxSessions: number;
+  /** LiteSession: scheduler processes sharing the turns (default 1). */
+  schedulers?: number;
 }
 
 export interface InfraProcess {
@@ -32,6 +34,10 @@ export interface RunningPath {
   killGateway(index: number): Promise<void>;
   /** LiteSession: the gateway's Prometheus page (it times each LiteTopic subscribe). */
   gatewayMetricsUrl?(index: number): string;
+  /** LiteSession: turns scheduler `index` runs now, from its /metrics. */
+  schedulerTurns?(index: number): Promise<number>;
+  /** LiteSession: SIGKILL scheduler `index` and wait until it is gone. */
+  killScheduler?(index: number): Promise<void>;
   /** LiteSession: resolves once the scheduler runs no turn (after the clients cancelled theirs), or on timeout. */
   waitIdle?(timeoutMs: number): Promise<void>;
   /** Stops everything this path started, by pid. */

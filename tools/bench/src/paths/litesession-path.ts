@@ -57,9 +57,9 @@ export async function startRocketMQ(): Promise<BrokerHandle> {
 }
 
 /**
- * The system under test: `options.gateways` gateway nodes and one scheduler with the simulated model on
- * the given broker, all from sources with their production defaults (token coalescing included) except
- * the model's pace and the turn slots.
+ * The system under test: `options.gateways` gateway nodes and `options.schedulers` schedulers (1 by
+ * default) with the simulated model on the given broker, all from sources with their production defaults
+ * (token coalescing and the request lease included) except the model's pace and the turn slots.
  */
 export function litesessionPath(broker: BrokerHandle): BenchPath {
   return {
@@ -72,15 +72,16 @@ async function startNodes(broker: BrokerHandle, options: PathOptions): Promise<R
   const endpoint = broker.endpoint;
   const children: NodeProcess[] = [];
   try {
-    const schedulerPort = await freePort(HOST);
-    children.push(
-      await spawnNode({
-        name: 'scheduler',
+    const schedulers: Array<{ child: NodeProcess; metricsUrl: string }> = [];
+    for (let i = 0; i < (options.schedulers ?? 1); i += 1) {
+      const port = await freePort(HOST);
+      const child = await spawnNode({
+        name: `scheduler-${i + 1}`,
         entry: 'apps/llm-scheduler/src/main.ts',
         tsconfig: 'apps/llm-scheduler/tsconfig.app.json',
-        port: schedulerPort,
+        port,
         env: {
-          SCHEDULER_NODE_ID: 'bench-scheduler',
+          SCHEDULER_NODE_ID: `bench-scheduler-${i + 1}`,
           ROCKETMQ_ENDPOINTS: endpoint,
           LLM_PROVIDER: 'simulated',
           SIM_TOKENS_PER_SECOND: String(options.tokensPerSecond),
@@ -90,11 +91,15 @@ async function startNodes(broker: BrokerHandle, options: PathOptions): Promise<R
           SHUTDOWN_GRACE_MS: '0',
         },
         stopGraceMs: 30_000,
-      }),
-    );
-    // Requests an earlier run left unacknowledged come back to this scheduler first; let them end before
+      });
+      children.push(child);
+      schedulers.push({ child, metricsUrl: `http://${HOST}:${port}/metrics` });
+    }
+    const killedSchedulers = new Set<number>();
+    const alive = () => schedulers.filter((_, i) => !killedSchedulers.has(i));
+    // Requests an earlier run left unacknowledged come back to the schedulers first; let them end before
     // the scenario measures anything.
-    await waitUntilNoTurnRuns(`http://${HOST}:${schedulerPort}/metrics`, 120_000, 3);
+    await Promise.all(schedulers.map((s) => waitUntilNoTurnRuns(s.metricsUrl, 120_000, 3)));
     const sessionSecret = randomBytes(24).toString('hex');
     // Production-like authentication: every bench client presents one long-lived JWT of one user, so the
     // per-user and per-address limits are lifted to far above the bench's own load.
@@ -126,10 +131,23 @@ async function startNodes(broker: BrokerHandle, options: PathOptions): Promise<R
       gatewayUrls: gateways.map((g) => g.url),
       credential,
       gatewayPid: (index) => pidOf(gateways[index]!.child),
-      infraProcesses: () => [{ name: 'scheduler', pid: pidOf(children[0]!) }, ...broker.processes],
+      infraProcesses: () => [
+        ...schedulers.map((s, i) => ({
+          name: i === 0 ? 'scheduler' : `scheduler-${i + 1}`,
+          pid: pidOf(s.child),
+        })),
+        ...broker.processes,
+      ],
       killGateway: (index) => killNode(gateways[index]!.child),
       gatewayMetricsUrl: (index) => `${gateways[index]!.url}/metrics`,
-      waitIdle: (timeoutMs) => waitUntilNoTurnRuns(`http://${HOST}:${schedulerPort}/metrics`, timeoutMs),
+      schedulerTurns: (index) => runningTurns(schedulers[index]!.metricsUrl),
+      killScheduler: async (index) => {
+        killedSchedulers.add(index);
+        await killNode(schedulers[index]!.child);
+      },
+      waitIdle: async (timeoutMs) => {
+        await Promise.all(alive().map((s) => waitUntilNoTurnRuns(s.metricsUrl, timeoutMs)));
+      },
       stop: async () => {
         await Promise.all(children.map((child) => child.stop()));
       },
@@ -157,12 +175,18 @@ async function waitUntilNoTurnRuns(metricsUrl: string, timeoutMs: number, idlePo
   const deadline = Date.now() + timeoutMs;
   let idle = 0;
   while (Date.now() < deadline) {
-    const samples = await scrape(metricsUrl).catch(() => []);
-    const running = samples.find((s) => s.name === 'litesession_scheduler_turns_running');
-    idle = running?.value === 0 ? idle + 1 : 0;
+    idle = (await runningTurns(metricsUrl).catch(() => undefined)) === 0 ? idle + 1 : 0;
     if (idle >= idlePolls) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/** `litesession_scheduler_turns_running` of one scheduler's /metrics (undefined when it does not say). */
+async function runningTurns(metricsUrl: string): Promise<number> {
+  const samples = await scrape(metricsUrl);
+  const running = samples.find((s) => s.name === 'litesession_scheduler_turns_running');
+  if (running === undefined) throw new Error(`${metricsUrl} has no litesession_scheduler_turns_running`);
+  return running.value;
 }
 
 async function processesOf(config: ToolConfig): Promise<InfraProcess[]> {

@@ -108,6 +108,7 @@ describe('renderReport', () => {
       ['p99 280.0 ms (median of 3 runs; 600/600 resumed)', 'met'],
       ['not run', 'not measured'],
       ['p99 120.0 ms (median of 3 runs; 60/60 resumed)', 'not met'],
+      ['p99 4,800.0 ms (median of 3 runs; 30/30 restarted)', 'met'],
     ]);
   });
 
@@ -162,6 +163,28 @@ describe('renderReport', () => {
     ]);
   });
 
+  it('renders the takeover runs and judges the takeover target on the median p99 of its runs', () => {
+    const results = benchResultsFixture();
+    const markdown = renderReport(results, 'benchmarks');
+
+    expect(table(markdown, 'Scheduler takeover after SIGKILL')).toEqual([
+      ['1', '20', '10', '10', '2,000.0', '4,000.0', '8,000.0', '0', '0'],
+      ['2', '20', '10', '10', '2,600.0', '5,200.0', '10,400.0', '0', '0'],
+      ['3', '20', '10', '10', '2,400.0', '4,800.0', '9,600.0', '0', '0'],
+    ]);
+    expect(markdown).toContain('Median of 3 runs: p50 2,400.0 ms, p99 4,800.0 ms; 30 of 30 turns restarted.');
+    const takeover = (r: BenchResults) =>
+      row(
+        table(renderReport(r, 'benchmarks'), 'Where we land'),
+        'Scheduler SIGKILL → turn.restarted: p99 ≤ 5 s',
+      );
+    expect(takeover(results).slice(1)).toEqual(['p99 4,800.0 ms (median of 3 runs; 30/30 restarted)', 'met']);
+    // One turn the other scheduler never restarted fails the target whatever the times.
+    const missed = benchResultsFixture();
+    missed.takeover = missed.takeover?.map((run, i) => (i === 0 ? { ...run, restarted: 9 } : run));
+    expect(takeover(missed).at(-1)).toBe('not met');
+  });
+
   it('says "not measured" for a target without data', () => {
     const results: BenchResults = {
       ...benchResultsFixture(),
@@ -170,13 +193,14 @@ describe('renderReport', () => {
       resume: [],
       conversation: [],
       resumeMatrix: [],
+      takeover: [],
     };
 
     const statuses = table(renderReport(results, 'benchmarks'), 'Where we land').map(
       ([, , status]) => status,
     );
 
-    expect(statuses).toEqual(new Array(10).fill('not measured'));
+    expect(statuses).toEqual(new Array(11).fill('not measured'));
   });
 
   it('renders paths that were not run as "—" rows and "not possible" for a path that cannot resume', () => {

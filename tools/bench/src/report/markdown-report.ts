@@ -14,6 +14,7 @@ import {
 } from './format';
 import { conversationTable } from './conversation-report';
 import { resumeMatrixTable } from './resume-matrix-report';
+import { takeoverTable } from './takeover-report';
 import { evaluateTargets } from './targets';
 
 const MIB = 1024 * 1024;
@@ -45,6 +46,8 @@ export function renderReport(results: BenchResults, chartDir: string): string {
       resumeMatrixTable(results.resumeMatrix ?? []),
       "### Starting a turn, against the conversation's length",
       conversationTable(results.conversation ?? []),
+      '### Scheduler takeover after SIGKILL',
+      takeoverTable(results.takeover ?? []),
       '### Charts',
       ...renderCharts(results).map((chart) => `![${chart.alt}](${joinLink(chartDir, chart.file)})`),
     ].join('\n\n') + '\n'

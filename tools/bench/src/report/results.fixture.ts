@@ -159,6 +159,19 @@ export function benchResultsFixture(): BenchResults {
       ...[250, 310, 280].map((p99, index) => resumeRun(200, 0, p99, index + 1)),
       ...[1, 2, 3].map((run) => resumeRun(20, 5000, 120, run)),
     ],
+    // Takeover: p99 4,000, 5,200 and 4,800 ms over 3 runs (median 4,800); 10 turns on the killed
+    // scheduler each time, all restarted.
+    takeover: [4000, 5200, 4800].map((p99, index) => ({
+      path: 'litesession',
+      run: index + 1,
+      sessions: 20,
+      victimTurns: 10,
+      restarted: 10,
+      restartMs: [],
+      restart: latency(p99 / 2, p99, 10),
+      lost: 0,
+      duplicated: 0,
+    })),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { BenchResults, LadderStep } from '../results';
 import { conversationFigures } from './conversation-report';
 import { resumeCells } from './resume-matrix-report';
+import { takeoverFigures } from './takeover-report';
 import { formatMs, formatNumber } from './format';
 
 /** Where one of the issue's targets landed; targets are reported, not enforced. */
@@ -26,7 +27,24 @@ export function evaluateTargets(results: BenchResults): TargetOutcome[] {
     throughputTarget(results),
     ...turnStartTargets(results),
     ...resumeMatrixTargets(results),
+    takeoverTarget(results),
   ];
+}
+
+const TAKEOVER_P99_MS = 5000;
+
+/** Issue 11: scheduler SIGKILL → `turn.restarted` p99 ≤ 5 s; met only when every taken-over turn restarted. */
+function takeoverTarget({ takeover }: BenchResults): TargetOutcome {
+  const target = 'Scheduler SIGKILL → turn.restarted: p99 ≤ 5 s';
+  const figures = takeoverFigures(takeover ?? []);
+  if (figures.runs === 0 || figures.p99 === undefined)
+    return { target, measured: 'not run', status: 'not measured' };
+  const restarted = `${formatNumber(figures.restarted)}/${formatNumber(figures.victimTurns)} restarted`;
+  return {
+    target,
+    measured: `p99 ${formatMs(figures.p99)} ms (median of ${figures.runs} runs; ${restarted})`,
+    status: figures.p99 <= TAKEOVER_P99_MS && figures.restarted === figures.victimTurns ? 'met' : 'not met',
+  };
 }
 
 /** Issue 11: resume p99 by sessions resuming at once, and by log length (at 20 sessions). */

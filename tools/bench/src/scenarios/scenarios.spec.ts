@@ -4,6 +4,7 @@ import { runCapacity } from './capacity';
 import { runConversation } from './conversation';
 import { runLadderStep } from './ladder-step';
 import { runResume } from './resume';
+import { restartsAfter } from './takeover';
 import type { ScenarioContext } from './scenario-context';
 
 jest.setTimeout(120_000);
@@ -65,5 +66,22 @@ describe('bench scenarios on the direct path', () => {
     });
     expect(run.logEvents[0]).toBe(0);
     expect(run.logEvents[2]).toBeGreaterThan(run.logEvents[1] as number);
+  });
+});
+
+describe('takeover timing', () => {
+  it("takes each session's first restart written after the kill, and skips sessions with none", () => {
+    const killedAt = 10_000;
+    expect(
+      restartsAfter(
+        [
+          [5_000, 14_200], // an earlier restart, then the takeover at +4.2 s
+          [9_800, 15_000], // within the clock slack: counts as the takeover, at 0
+          [], // its turn was on the other scheduler
+          [3_000], // restarted only before the kill
+        ],
+        killedAt,
+      ),
+    ).toEqual([4_200, 0]);
   });
 });
