@@ -23,6 +23,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --resume-runs 3                    runs of each resume matrix cell per path (0: skip the matrix)
   --takeover-sessions 20             sessions streaming over two schedulers when one is SIGKILLed (0: skip)
   --takeover-runs 3                  runs of the takeover scenario
+  --history-sessions 500 --history-turns 20 --history-runs 3
+                                     gateway memory per session with a 20-turn log vs an empty one (0: skip)
   --workers 2                        client worker processes
   --jvm-warmup 90                    seconds of unmeasured LiteSession traffic first (the JVMs' JIT warm-up)
   --out test-results/bench           where report.md, results.json and the charts go
@@ -51,6 +53,9 @@ function parseOptions(argv: string[]): { suite: SuiteOptions; out: string; docs:
       'resume-runs': { type: 'string', default: '3' },
       'takeover-sessions': { type: 'string', default: '20' },
       'takeover-runs': { type: 'string', default: '3' },
+      'history-sessions': { type: 'string', default: '500' },
+      'history-turns': { type: 'string', default: '20' },
+      'history-runs': { type: 'string', default: '3' },
       workers: { type: 'string', default: '2' },
       'open-concurrency': { type: 'string', default: '50' },
       'jvm-warmup': { type: 'string', default: '90' },
@@ -105,6 +110,9 @@ function parseOptions(argv: string[]): { suite: SuiteOptions; out: string; docs:
     resumeRuns: int('resume-runs', 0, 10),
     takeoverSessions: int('takeover-sessions', 0, 2000),
     takeoverRuns: int('takeover-runs', 1, 10),
+    historySessions: int('history-sessions', 0, 10_000),
+    historyTurns: int('history-turns', 1, 200),
+    historyRuns: int('history-runs', 1, 10),
     workers: int('workers', 1, 16),
     openConcurrency: int('open-concurrency', 1, 1000),
     jvmWarmupSeconds: int('jvm-warmup', 0, 3600),

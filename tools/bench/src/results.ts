@@ -53,6 +53,26 @@ export interface LadderStep {
 }
 
 /** Idle sessions connected (and, for LiteSession, subscribed) to one gateway, ramped up step by step. */
+/** One RSS sample of a gateway with `sessions` sessions open. */
+export interface MemorySample {
+  sessions: number;
+  gatewayRssBytes: number;
+}
+
+/** Gateway memory per connected session, empty against with a history (scenarios/history-memory.ts). */
+export interface HistoryMemoryResult {
+  path: PathName;
+  sessions: number;
+  /** Turns in each history session's log. */
+  turns: number;
+  medianLogEvents: number;
+  emptySamples: MemorySample[];
+  historySamples: MemorySample[];
+  /** Slopes of least-squares fits of gateway RSS against open sessions. */
+  emptyBytesPerSession: number;
+  historyBytesPerSession: number;
+}
+
 export interface CapacityResult {
   path: PathName;
   target: number;
@@ -141,6 +161,10 @@ export interface BenchSettings {
   /** The takeover scenario: sessions streaming over two schedulers, and its runs (0: skipped). */
   takeoverSessions?: number;
   takeoverRuns?: number;
+  /** The history-memory scenario: sessions, turns per history, and runs (0 sessions: skipped). */
+  historySessions?: number;
+  historyTurns?: number;
+  historyRuns?: number;
   paths: PathName[];
 }
 
@@ -159,6 +183,8 @@ export interface BenchResults {
   conversation?: ConversationResult[];
   /** Issue 11's resume runs: by concurrent sessions and by log length, several runs of each (`run`). */
   resumeMatrix?: ResumeResult[];
+  /** Issue 11's gateway memory per session with a history against an empty one, several runs. */
+  historyMemory?: HistoryMemoryResult[];
   /** Issue 11's scheduler takeover after SIGKILL, LiteSession only. */
   takeover?: TakeoverResult[];
 }

@@ -10,6 +10,7 @@ import type {
   BenchResults,
   BenchSettings,
   ConversationResult,
+  HistoryMemoryResult,
   LadderStep,
   ResumeResult,
   MachineInfo,
@@ -19,6 +20,7 @@ import { runCapacity } from './scenarios/capacity';
 import { passRule, runLadderStep } from './scenarios/ladder-step';
 import { runResume } from './scenarios/resume';
 import { runTakeover } from './scenarios/takeover';
+import { runHistoryMemory } from './scenarios/history-memory';
 import { CONVERSATION_REPLY_TOKENS, runConversation } from './scenarios/conversation';
 import type { ScenarioContext, ScenarioSettings } from './scenarios/scenario-context';
 
@@ -52,6 +54,10 @@ export interface SuiteOptions extends ScenarioSettings {
   /** Takeover scenario (LiteSession only): sessions streaming over two schedulers, and runs (0: skip). */
   takeoverSessions: number;
   takeoverRuns: number;
+  /** History-memory scenario: sessions with `historyTurns` turns against as many empty ones (0: skip). */
+  historySessions: number;
+  historyTurns: number;
+  historyRuns: number;
   /** The command line, for the report. */
   command: string;
 }
@@ -112,6 +118,8 @@ export async function runSuite(options: SuiteOptions, say: (line: string) => voi
       results.conversation = await runConversations(paths, options, context, say);
     }
     if (options.resumeRuns > 0) results.resumeMatrix = await runResumeMatrix(paths, options, context, say);
+    if (options.historySessions > 0)
+      results.historyMemory = await runHistoryMemories(paths, options, context, say);
     if (litesession && options.takeoverSessions > 0) {
       results.takeover = [];
       for (let run = 1; run <= options.takeoverRuns; run += 1) {
@@ -164,6 +172,27 @@ async function runResumeMatrix(
           `${scenario} ${path.name}: p99 ${result.resume.p99.toFixed(1)} ms, ${result.resumed}/${result.sessions} resumed`,
         );
       }
+    }
+  }
+  return measured;
+}
+
+/** History-memory runs interleaved path by path (run 1 of every path, then run 2, …). */
+async function runHistoryMemories(
+  paths: BenchPath[],
+  options: SuiteOptions,
+  context: (path: BenchPath, scenario: string) => ScenarioContext,
+  say: (line: string) => void,
+): Promise<HistoryMemoryResult[]> {
+  const measured: HistoryMemoryResult[] = [];
+  for (let run = 1; run <= options.historyRuns; run += 1) {
+    for (const path of paths.filter((candidate) => candidate.name !== 'direct')) {
+      const scenario = `history memory run ${run}/${options.historyRuns}`;
+      say(`${scenario} ${path.name}: ${options.historySessions} sessions × ${options.historyTurns} turns`);
+      const result = await guard(say, () =>
+        runHistoryMemory(context(path, scenario), options.historySessions, options.historyTurns),
+      );
+      if (result) measured.push(result);
     }
   }
   return measured;
@@ -273,6 +302,9 @@ function settingsOf(options: SuiteOptions): BenchSettings {
     resumeRuns: options.resumeRuns,
     takeoverSessions: options.takeoverSessions,
     takeoverRuns: options.takeoverRuns,
+    historySessions: options.historySessions,
+    historyTurns: options.historyTurns,
+    historyRuns: options.historyRuns,
     paths: options.paths,
   };
 }

@@ -109,6 +109,7 @@ describe('renderReport', () => {
       ['not run', 'not measured'],
       ['p99 120.0 ms (median of 3 runs; 60/60 resumed)', 'not met'],
       ['p99 4,800.0 ms (median of 3 runs; 30/30 restarted)', 'met'],
+      ['22.0 vs 20.0 KiB/session, 1.10× (20 turns, median of 3 runs)', 'met'],
     ]);
   });
 
@@ -185,6 +186,21 @@ describe('renderReport', () => {
     expect(takeover(missed).at(-1)).toBe('not met');
   });
 
+  it('renders gateway memory with a history as medians over the runs', () => {
+    expect(
+      table(renderReport(benchResultsFixture(), 'benchmarks'), 'Gateway memory per session with a history'),
+    ).toEqual([['LiteSession', '500', '20', '1,400', '3', '20.0', '22.0', '1.10×']]);
+    const heavier = benchResultsFixture();
+    heavier.historyMemory = heavier.historyMemory?.map((run) => ({
+      ...run,
+      historyBytesPerSession: 30 * 1024,
+    }));
+    const statuses = table(renderReport(heavier, 'benchmarks'), 'Where we land').map(
+      ([, , status]) => status,
+    );
+    expect(statuses.at(-1)).toBe('not met');
+  });
+
   it('says "not measured" for a target without data', () => {
     const results: BenchResults = {
       ...benchResultsFixture(),
@@ -194,13 +210,14 @@ describe('renderReport', () => {
       conversation: [],
       resumeMatrix: [],
       takeover: [],
+      historyMemory: [],
     };
 
     const statuses = table(renderReport(results, 'benchmarks'), 'Where we land').map(
       ([, , status]) => status,
     );
 
-    expect(statuses).toEqual(new Array(11).fill('not measured'));
+    expect(statuses).toEqual(new Array(12).fill('not measured'));
   });
 
   it('renders paths that were not run as "—" rows and "not possible" for a path that cannot resume', () => {

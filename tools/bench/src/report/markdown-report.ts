@@ -15,6 +15,7 @@ import {
 import { conversationTable } from './conversation-report';
 import { resumeMatrixTable } from './resume-matrix-report';
 import { takeoverTable } from './takeover-report';
+import { historyMemoryTable } from './history-memory-report';
 import { evaluateTargets } from './targets';
 
 const MIB = 1024 * 1024;
@@ -46,6 +47,8 @@ export function renderReport(results: BenchResults, chartDir: string): string {
       resumeMatrixTable(results.resumeMatrix ?? []),
       "### Starting a turn, against the conversation's length",
       conversationTable(results.conversation ?? []),
+      '### Gateway memory per session with a history',
+      historyMemoryTable(results.historyMemory ?? []),
       '### Scheduler takeover after SIGKILL',
       takeoverTable(results.takeover ?? []),
       '### Charts',

@@ -159,6 +159,22 @@ export function benchResultsFixture(): BenchResults {
       ...[250, 310, 280].map((p99, index) => resumeRun(200, 0, p99, index + 1)),
       ...[1, 2, 3].map((run) => resumeRun(20, 5000, 120, run)),
     ],
+    // History memory: empty 20, 19 and 21 KiB/session against 22, 24 and 21 with history (ratios 1.10,
+    // 1.26, 1.00: median 1.10; KiB medians 20 and 22).
+    historyMemory: [
+      [20, 22],
+      [19, 24],
+      [21, 21],
+    ].map(([empty = 0, history = 0]) => ({
+      path: 'litesession',
+      sessions: 500,
+      turns: 20,
+      medianLogEvents: 1400,
+      emptySamples: [],
+      historySamples: [],
+      emptyBytesPerSession: empty * 1024,
+      historyBytesPerSession: history * 1024,
+    })),
     // Takeover: p99 4,000, 5,200 and 4,800 ms over 3 runs (median 4,800); 10 turns on the killed
     // scheduler each time, all restarted.
     takeover: [4000, 5200, 4800].map((p99, index) => ({

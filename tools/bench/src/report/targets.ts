@@ -2,6 +2,7 @@ import type { BenchResults, LadderStep } from '../results';
 import { conversationFigures } from './conversation-report';
 import { resumeCells } from './resume-matrix-report';
 import { takeoverFigures } from './takeover-report';
+import { historyMemoryFigures } from './history-memory-report';
 import { formatMs, formatNumber } from './format';
 
 /** Where one of the issue's targets landed; targets are reported, not enforced. */
@@ -28,7 +29,24 @@ export function evaluateTargets(results: BenchResults): TargetOutcome[] {
     ...turnStartTargets(results),
     ...resumeMatrixTargets(results),
     takeoverTarget(results),
+    historyMemoryTarget(results),
   ];
+}
+
+const HISTORY_MEMORY_RATIO = 1.2;
+
+/** Issue 11: gateway memory per session with a 20-turn history ≤ 1.2 × an empty session's. */
+function historyMemoryTarget({ historyMemory }: BenchResults): TargetOutcome {
+  const target = 'Gateway memory per session with a 20-turn history ≤ 1.2 × an empty one';
+  const lite = historyMemoryFigures(historyMemory ?? []).find((f) => f.path === 'litesession');
+  if (!lite || lite.ratio === undefined) return { target, measured: 'not run', status: 'not measured' };
+  return {
+    target,
+    measured:
+      `${formatNumber(lite.historyKiB, 1)} vs ${formatNumber(lite.emptyKiB, 1)} KiB/session, ` +
+      `${formatNumber(lite.ratio, 2)}× (${lite.turns} turns, median of ${lite.runs} runs)`,
+    status: lite.turns >= 20 && lite.ratio <= HISTORY_MEMORY_RATIO ? 'met' : 'not met',
+  };
 }
 
 const TAKEOVER_P99_MS = 5000;
