@@ -62,7 +62,10 @@ export interface MemorySample {
 /** Gateway memory per connected session, empty against with a history (scenarios/history-memory.ts). */
 export interface HistoryMemoryResult {
   path: PathName;
+  /** Sessions measured: those whose every history turn ended in time. */
   sessions: number;
+  /** Sessions left out because a history turn did not end within the turn deadline. */
+  leftOut: number;
   /** Turns in each history session's log. */
   turns: number;
   medianLogEvents: number;

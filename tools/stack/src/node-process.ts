@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** How to run one node of the stack. */
@@ -17,6 +19,8 @@ export interface NodeProcessSpec {
   labelWidth?: number;
   /** False: keep the output only for error messages (lastLines), do not print it. Default true. */
   relayOutput?: boolean;
+  /** Also append every output line to this file (created with its folder), for reading after a run. */
+  logFile?: string;
 }
 
 export interface Exit {
@@ -44,8 +48,15 @@ export class NodeProcess {
   ) {
     const label = `${spec.name.padEnd(spec.labelWidth ?? spec.name.length)} | `;
     const print = spec.relayOutput ?? true;
-    this.relay(child.stdout, (line) => print && process.stdout.write(`${label}${line}\n`));
-    this.relay(child.stderr, (line) => print && process.stderr.write(`${label}${line}\n`));
+    const file = spec.logFile ? openLog(spec.logFile) : undefined;
+    this.relay(child.stdout, (line) => {
+      file?.write(`${line}\n`);
+      if (print) process.stdout.write(`${label}${line}\n`);
+    });
+    this.relay(child.stderr, (line) => {
+      file?.write(`${line}\n`);
+      if (print) process.stderr.write(`${label}${line}\n`);
+    });
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => resolve((this.exit = { code, signal })));
       child.once('error', (error) => {
@@ -53,6 +64,7 @@ export class NodeProcess {
         resolve((this.exit = { code: null, signal: null }));
       });
     });
+    void this.exited.then(() => file?.end());
   }
 
   static spawn(spec: NodeProcessSpec): NodeProcess {
@@ -140,6 +152,11 @@ export class NodeProcess {
     this.tail.push(line);
     if (this.tail.length > TAIL_LINES) this.tail.shift();
   }
+}
+
+function openLog(file: string): WriteStream {
+  mkdirSync(path.dirname(file), { recursive: true });
+  return createWriteStream(file, { flags: 'a' });
 }
 
 export function describeExit(exit: Exit | undefined): string {

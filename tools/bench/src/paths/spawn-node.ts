@@ -19,7 +19,8 @@ export interface NodeEntry {
 
 /**
  * Starts a node process the way the stack runs the apps (from sources) and waits until `/health/ready`
- * answers. Its output is kept for error messages only: the bench prints its own progress.
+ * answers. Its output is kept for error messages only: the bench prints its own progress. With
+ * BENCH_NODE_LOGS set to a folder, each node's output is also appended to `<folder>/<name>.log`.
  */
 export async function spawnNode(entry: NodeEntry): Promise<NodeProcess> {
   const child = NodeProcess.spawn({
@@ -36,6 +37,9 @@ export async function spawnNode(entry: NodeEntry): Promise<NodeProcess> {
     readyUrl: `http://${HOST}:${entry.port}/health/ready`,
     stopGraceMs: entry.stopGraceMs ?? 10_000,
     relayOutput: false,
+    ...(process.env['BENCH_NODE_LOGS']
+      ? { logFile: path.join(path.resolve(ROOT, process.env['BENCH_NODE_LOGS']), `${entry.name}.log`) }
+      : {}),
   });
   const forget = stopOnInterrupt(() => child.kill());
   void child.exited.then(forget);

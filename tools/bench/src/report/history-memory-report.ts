@@ -8,6 +8,8 @@ export interface HistoryMemoryFigures {
   runs: number;
   sessions: number;
   turns: number;
+  /** Over all runs: sessions left out because a history turn did not end in time. */
+  leftOut: number;
   medianLogEvents: number | undefined;
   emptyKiB: number | undefined;
   historyKiB: number | undefined;
@@ -27,6 +29,7 @@ export function historyMemoryFigures(results: readonly HistoryMemoryResult[]): H
         runs: runs.length,
         sessions: first.sessions,
         turns: first.turns,
+        leftOut: runs.reduce((total, run) => total + run.leftOut, 0),
         medianLogEvents: median(runs.map((run) => run.medianLogEvents)),
         emptyKiB: median(runs.map((run) => kib(run.emptyBytesPerSession))),
         historyKiB: median(runs.map((run) => kib(run.historyBytesPerSession))),
@@ -46,12 +49,14 @@ export function historyMemoryTable(results: readonly HistoryMemoryResult[]): str
   return [
     'Per path, three fresh gateways: one writes the histories (every session runs its turns and leaves), ' +
       'one gets as many new empty sessions, one gets the sessions with history, each resumed after its ' +
-      'last event. Memory per session is the slope of gateway RSS against open sessions; each figure is ' +
+      'last event. A session one of whose history turns did not end within 60 s is left out (counted ' +
+      'over all runs). Memory per session is the slope of gateway RSS against open sessions; each figure is ' +
       'the median over the runs.',
     markdownTable(
       [
         'Path',
         'Sessions',
+        'Left out',
         'Turns per log',
         'Events per log',
         'Runs',
@@ -62,6 +67,7 @@ export function historyMemoryTable(results: readonly HistoryMemoryResult[]): str
       figures.map((f) => [
         PATH_SHORT_LABELS[f.path],
         formatNumber(f.sessions),
+        formatNumber(f.leftOut),
         formatNumber(f.turns),
         formatNumber(f.medianLogEvents),
         formatNumber(f.runs),

@@ -189,7 +189,7 @@ describe('renderReport', () => {
   it('renders gateway memory with a history as medians over the runs', () => {
     expect(
       table(renderReport(benchResultsFixture(), 'benchmarks'), 'Gateway memory per session with a history'),
-    ).toEqual([['LiteSession', '500', '20', '1,400', '3', '20.0', '22.0', '1.10×']]);
+    ).toEqual([['LiteSession', '500', '0', '20', '1,400', '3', '20.0', '22.0', '1.10×']]);
     const heavier = benchResultsFixture();
     heavier.historyMemory = heavier.historyMemory?.map((run) => ({
       ...run,

@@ -168,6 +168,7 @@ export function benchResultsFixture(): BenchResults {
     ].map(([empty = 0, history = 0]) => ({
       path: 'litesession',
       sessions: 500,
+      leftOut: 0,
       turns: 20,
       medianLogEvents: 1400,
       emptySamples: [],

@@ -36,23 +36,27 @@ export async function runHistoryMemory(
   const open: Conversation[] = [];
   try {
     const began = Date.now();
-    const tickets = await writeHistories(running, writerUrl, sessions, turns, (done) =>
-      progress(`${done}/${sessions} sessions have ${turns} turns (${seconds(Date.now() - began)})`),
+    const { tickets, leftOut } = await writeHistories(running, writerUrl, sessions, turns, (done) =>
+      progress(`${done}/${sessions} sessions have written ${turns} turns (${seconds(Date.now() - began)})`),
     );
+    if (leftOut.length > 0)
+      progress(`${leftOut.length} sessions left out (${leftOut[0]}); measuring ${tickets.length}`);
+    if (tickets.length === 0) throw new Error(`no session got ${turns} turns: ${leftOut[0] ?? ''}`);
     await running.waitIdle?.(60_000);
     await sleep(SETTLE_MS);
-    const empty = await ramp(running.gatewayPid(0), sessions, open, () =>
+    const empty = await ramp(running.gatewayPid(0), tickets.length, open, () =>
       Conversation.open(running, emptyUrl),
     );
     progress(`empty sessions: ${describe(empty)}`);
-    const history = await ramp(running.gatewayPid(1), sessions, open, (index) =>
+    const history = await ramp(running.gatewayPid(1), tickets.length, open, (index) =>
       Conversation.open(running, historyUrl, tickets[index]),
     );
     progress(`sessions with ${turns} turns: ${describe(history)}`);
     const logEvents = tickets.map((ticket) => ticket.events).sort((a, b) => a - b);
     return {
       path: path.name,
-      sessions,
+      sessions: tickets.length,
+      leftOut: leftOut.length,
       turns,
       medianLogEvents: logEvents[Math.floor(logEvents.length / 2)] ?? 0,
       emptySamples: empty,
@@ -67,15 +71,19 @@ export async function runHistoryMemory(
   }
 }
 
-/** `sessions` new sessions through `url`, `WRITERS` at a time, each running `turns` turns; their tickets. */
+/**
+ * `sessions` new sessions through `url`, `WRITERS` at a time, each running `turns` turns. A session one of
+ * whose turns did not end in time has a shorter history: it is left out (its reason returned).
+ */
 async function writeHistories(
   running: RunningPath,
   url: string,
   sessions: number,
   turns: number,
   progress: (done: number) => void,
-): Promise<SessionTicket[]> {
+): Promise<{ tickets: SessionTicket[]; leftOut: string[] }> {
   const tickets: SessionTicket[] = [];
+  const leftOut: string[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(WRITERS, sessions) }, async () => {
@@ -85,16 +93,18 @@ async function writeHistories(
         try {
           for (let turn = 1; turn <= turns; turn += 1)
             await conversation.turn(`history ${index} turn ${turn}`);
-          tickets[index] = conversation.ticket();
+          tickets.push(conversation.ticket());
+        } catch (error) {
+          leftOut.push(error instanceof Error ? error.message : String(error));
         } finally {
           conversation.close();
         }
-        if (tickets.filter(Boolean).length % Math.max(1, Math.floor(sessions / 10)) === 0)
-          progress(tickets.filter(Boolean).length);
+        const done = tickets.length + leftOut.length;
+        if (done % Math.max(1, Math.floor(sessions / 10)) === 0) progress(done);
       }
     }),
   );
-  return tickets;
+  return { tickets, leftOut };
 }
 
 /** Opens `sessions` sessions in RAMP_STEPS steps, sampling the gateway's RSS after each step settles. */
