@@ -71,7 +71,7 @@ function report(): WorkerReport {
     if (session.reconnectMs !== undefined) reconnectMs.push(session.reconnectMs);
     if (session.resumeMs !== undefined) resumeMs.push(session.resumeMs);
     if (session.awaitingResume) unresumed += 1;
-    restartTs.push([...session.restartTs]);
+    restartTs.push(session.restartTs); // copied by the IPC message
   }
   const result: WorkerReport = {
     type: 'report',

@@ -1,8 +1,7 @@
 import { LitePushConsumerImpl } from 'rocketmq-client-nodejs';
-// The client's own helper for protobuf durations (the package has no exports map; 1.0.8 is pinned).
-import { createDuration } from 'rocketmq-client-nodejs/dist/util';
 import { toMessage } from '@litesession/edge';
 import { withLinkRepair } from '../client/link-repair';
+import { holdWithoutAutoRenew } from '../client/receive-request';
 import { withSettingsReplay } from '../client/settings-replay';
 
 type Options = ConstructorParameters<typeof LitePushConsumerImpl>[0];
@@ -50,9 +49,7 @@ export class LiteSessionPushConsumer extends withLinkRepair(withSettingsReplay(L
   override wrapPushReceiveMessageRequest(...args: ReceiveRequestArgs) {
     const request = super.wrapPushReceiveMessageRequest(...args);
     if (this.receiveInvisibleMs === undefined) return request;
-    request.setAutoRenew(false);
-    request.setInvisibleDuration(createDuration(this.receiveInvisibleMs));
-    return request;
+    return holdWithoutAutoRenew(request, this.receiveInvisibleMs);
   }
 
   /** Every receive says whether the broker can be reached: the link state the gateway reports. */

@@ -1,7 +1,6 @@
 import { type MessageView, PushConsumer } from 'rocketmq-client-nodejs';
-// The client's own helper for protobuf durations (the package has no exports map; 1.0.8 is pinned).
-import { createDuration } from 'rocketmq-client-nodejs/dist/util';
 import { withLinkRepair } from '../client/link-repair';
+import { holdWithoutAutoRenew } from '../client/receive-request';
 import { withSettingsReplay } from '../client/settings-replay';
 import { HeldMessage } from './request-lease';
 
@@ -57,10 +56,7 @@ export class LeasedPushConsumer extends withLinkRepair(withSettingsReplay(PushCo
   }
 
   override wrapPushReceiveMessageRequest(...args: ReceiveArgs) {
-    const request = super.wrapPushReceiveMessageRequest(...args);
-    request.setAutoRenew(false);
-    request.setInvisibleDuration(createDuration(this.lease.leaseMs));
-    return request;
+    return holdWithoutAutoRenew(super.wrapPushReceiveMessageRequest(...args), this.lease.leaseMs);
   }
 
   override wrapAckMessageRequest(view: MessageView) {
