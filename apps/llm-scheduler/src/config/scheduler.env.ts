@@ -55,12 +55,16 @@ export class SchedulerEnv extends ServiceEnv(3100) {
   @Max(20_000)
   MAX_CONCURRENT_TURNS = 8;
 
-  /** Tokens arriving within this many ms are written as one `token` event. */
-  @EnvInt(25)
+  /**
+   * 0: a token is written at once when no write of its turn is in flight, and tokens arriving meanwhile go
+   * into the next write (no added delay when idle). Above 0: a write also waits this many ms after its
+   * first token, to fold more tokens into one `token` event.
+   */
+  @EnvInt(0)
   @IsInt()
   @Min(0)
   @Max(5000)
-  TOKEN_COALESCE_MS = 25;
+  TOKEN_COALESCE_MS = 0;
 
   /** A turn still running after this long fails with `timeout`. */
   @EnvInt(300_000)

@@ -1,18 +1,29 @@
+/** What the coalescer hands to its writer: the folded tokens and when the model yielded the first of them. */
+export interface CoalescedTokens {
+  text: string;
+  /** Epoch ms at which the model yielded the first token in `text`: what token latency is measured from. */
+  firstTokenAt: number;
+}
+
 /**
- * Batches a turn's tokens into `token` events: tokens that arrive within `windowMs` of the first unwritten
- * one are written together, and while a write is in flight new tokens wait and go out together after it,
- * so a fast model costs the broker one message per window, not per token. Writes happen one at a time, in
- * order. After a failed write nothing more is written: check `failed` and call `close()`, which throws it.
+ * Folds a turn's tokens into `token` events, Nagle-style: a token is written at once when no write is in
+ * flight, and the tokens that arrive while one is go out together right after it. So an idle path adds no
+ * delay, and a busy one (slow broker round trips, a fast model) writes fewer, larger events by itself.
+ * With `windowMs` > 0 a write also waits that long after its first token, to fold more (fewer messages,
+ * more latency). Writes happen one at a time, in order. After a failed write nothing more is written:
+ * check `failed` and call `close()`, which throws it.
  */
 export class TokenCoalescer {
   private buffer = '';
+  private bufferStartedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private failure: { error: unknown } | undefined;
 
   constructor(
     private readonly windowMs: number,
-    private readonly write: (text: string) => Promise<void>,
+    private readonly write: (tokens: CoalescedTokens) => Promise<void>,
+    private readonly now: () => number = Date.now,
   ) {}
 
   get failed(): boolean {
@@ -21,8 +32,13 @@ export class TokenCoalescer {
 
   push(token: string): void {
     if (this.failure || token === '') return;
+    if (this.buffer === '') this.bufferStartedAt = this.now();
     this.buffer += token;
     if (this.timer || this.writing) return;
+    if (this.windowMs <= 0) {
+      this.startWriting();
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.startWriting();
@@ -49,9 +65,9 @@ export class TokenCoalescer {
   private async writeAll(): Promise<void> {
     try {
       while (this.buffer !== '') {
-        const text = this.buffer;
+        const tokens = { text: this.buffer, firstTokenAt: this.bufferStartedAt };
         this.buffer = '';
-        await this.write(text);
+        await this.write(tokens);
       }
     } catch (error) {
       this.failure = { error };

@@ -385,8 +385,10 @@ export class TurnRunner {
     this.active.add(controller);
     this.metrics.turnsRunning.inc();
     const timer = setTimeout(() => controller.abort('timeout'), this.settings.turnTimeoutMs);
-    const coalescer = new TokenCoalescer(this.settings.coalesceMs, async (text) => {
-      await write({ type: TurnEvent.Token, text });
+    // A token event's `ts` is when the model yielded its first token (docs/protocol.md), so token latency
+    // counts the time tokens wait to be written.
+    const coalescer = new TokenCoalescer(this.settings.coalesceMs, async ({ text, firstTokenAt }) => {
+      await write({ type: TurnEvent.Token, text, ts: firstTokenAt });
       this.metrics.tokenEvents.inc();
     });
     let reply = '';

@@ -7,8 +7,9 @@ const RESUME_DEADLINE_MS = 60_000;
 /** How long the sessions may take to grow their logs to the asked length before the kill. */
 const GROW_DEADLINE_MS = 600_000;
 /**
- * Events per second one LiteSession session's log grows by at most: the scheduler coalesces the tokens of
- * 25 ms into one event (TOKEN_COALESCE_MS). The Redis path writes one event per token, so it grows faster.
+ * Events per second a session's log is assumed to grow by at least, to size the reply: LiteSession's
+ * scheduler folds the tokens that arrive during a write into one event, so under load its log may grow
+ * slower than one event per token. The Redis path writes one event per token.
  */
 const MAX_EVENTS_PER_SECOND = 40;
 /** The direct path cannot resume: after everyone reconnected, wait this long for events that never come. */
