@@ -7,6 +7,7 @@ import { RocketMQServer } from '@litesession/rocketmq/transport';
 import { AppModule } from './app.module';
 import { SCHEDULER_GROUP } from '@litesession/chat-protocol';
 import type { SchedulerEnv } from './config/scheduler.env';
+import { leaseSettings } from './config/lease-settings';
 import { TransportState } from './health/transport-state';
 import { SchedulerMetrics } from './metrics/scheduler-metrics';
 import { logUnhandledRejections, toMessage } from '@litesession/edge';
@@ -27,7 +28,7 @@ async function bootstrap(): Promise<void> {
     consumerGroup: SCHEDULER_GROUP,
     // Fetch no more requests than we run at once: the rest wait in RocketMQ for any scheduler.
     maxCachedMessages: config.get('MAX_CONCURRENT_TURNS', { infer: true }),
-    lease: { leaseMs: config.get('REQUEST_LEASE_MS', { infer: true }), renewEveryMs: 1_000 },
+    lease: leaseSettings(config.get('REQUEST_LEASE_MS', { infer: true })),
   });
   app.get(TransportState).follow(server.status);
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });

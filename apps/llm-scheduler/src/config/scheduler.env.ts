@@ -74,7 +74,8 @@ export class SchedulerEnv extends ServiceEnv(3100) {
   TURN_TIMEOUT_MS = 300_000;
 
   /**
-   * How long a request stays invisible to other schedulers without this one renewing it (every second):
+   * How long a request stays invisible to other schedulers without this one renewing it (four times per
+   * lease, see leaseSettings):
    * after a crash, another scheduler takes the turn over within about this long. It must outlast a renewal
    * on a busy machine with room to spare: a lease that runs out hands a live turn to another scheduler.
    */
