@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { SessionEventDecodeError } from '../rocketmq.errors';
 import type { SessionEvent } from '../session/session-event';
 import type { RevocationReason, SubscribeOptions } from './session-channels';
-import { EXPECTATION_TTL_MS, type FanoutEntry, LITE_RECEIVE_BATCH, SessionFanout } from './session-fanout';
+import { EXPECTATION_TTL_MS, type FanoutEntry, SessionFanout } from './session-fanout';
 
 /** A listener that records what reaches it. */
 function recorder(nextSeq = 0, options: SubscribeOptions = {}) {
@@ -247,19 +247,6 @@ describe('SessionFanout', () => {
       const fanout = new SessionFanout('s1', 0, logger);
       const remedies = [11_000, 13_000, 17_000, 25_000].map((t) => fanout.takeStall(t, quietMs));
       expect(remedies).toEqual(['resync', 'resync', 'resync', 'resync']);
-    });
-
-    it('re-positions first when a quiet spell follows a whole number of full receive batches', () => {
-      const fanout = new SessionFanout('s1', 0, logger);
-      fanout.add(recorder(0).entry);
-      for (let seq = 0; seq < 3 * LITE_RECEIVE_BATCH; seq += 1) fanout.deliver(seq, `m${seq}`, eventAt(seq));
-      const remedies = [11_000, 13_000, 17_000, 25_000].map((t) => fanout.takeStall(t, quietMs));
-      expect(remedies).toEqual(['reposition', 'resync', 'resync', 'resync']);
-
-      // Positioned again (the re-position), the count starts over: a short batch ends in resyncs only.
-      fanout.positionedAt(3 * LITE_RECEIVE_BATCH, 30_000);
-      fanout.deliver(3 * LITE_RECEIVE_BATCH, 'last', eventAt(3 * LITE_RECEIVE_BATCH));
-      expect(fanout.takeStall(40_000, quietMs)).toBe('resync');
     });
 
     it('starts a new quiet spell with every delivery', () => {

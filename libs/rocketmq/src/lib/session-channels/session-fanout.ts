@@ -8,11 +8,6 @@ import type { RevocationReason, SessionListener, SubscribeOptions } from './sess
 const QUIET_SPELL_RESYNCS = 4;
 /** Remedies for owed events are spaced quietMs × 1, 2, 4, 8, then 8 again (SessionFanout.takeStall). */
 const MAX_OWED_BACKOFF_STEPS = 3;
-/**
- * Messages per lite receive (the proxy's `receiveBatchSize`). A fresh read of a long log that goes quiet
- * right after a whole number of full batches has most likely stalled rather than reached the log's end.
- */
-export const LITE_RECEIVE_BATCH = 32;
 /** How long events announced by `expectEvents()` are owed when none arrive (the request may have been lost). */
 export const EXPECTATION_TTL_MS = 60_000;
 
@@ -52,8 +47,6 @@ export class SessionFanout {
   private lastRecoveryAt = 0;
   /** Remedies taken since events became owed and none arrived (reset by a delivery). */
   private owedRemedies = 0;
-  /** Messages the broker handed over since the subscription was (re)positioned, repeats included. */
-  private sincePositioned = 0;
   /** When `expectEvents()` was last called, and until when those events are owed. */
   private expectedAt = 0;
   private expectedUntil = 0;
@@ -102,7 +95,6 @@ export class SessionFanout {
     this.next = seq;
     this.lastActivityAt = now;
     this.spellResyncs = 0;
-    this.sincePositioned = 0;
   }
 
   /**
@@ -126,9 +118,6 @@ export class SessionFanout {
    * - Otherwise, a quiet spell (nothing arrived for `quietMs` since the last delivery or (re)positioning):
    *   a resync after `quietMs`, then `2 ×`, `4 ×`, `8 ×` that apart, QUIET_SPELL_RESYNCS in all (a fresh
    *   reader of a 1,000-event log stopped at seq 819 for 60 s in CI); an idle session costs those few.
-   *   When the spell began right after a whole number of full batches since the last positioning, its
-   *   first remedy is a re-position instead: fresh readers of 300-600-event logs stopped at seq 95 and
-   *   127 (3 and 4 batches) in the long chaos drill, and resyncs did not move them.
    */
   takeStall(now: number, quietMs: number): StallRemedy | undefined {
     const sinceLast = now - this.lastRecoveryAt;
@@ -144,8 +133,7 @@ export class SessionFanout {
     if (this.spellResyncs > 0 && sinceLast < quietMs * 2 ** this.spellResyncs) return undefined;
     this.spellResyncs += 1;
     this.lastRecoveryAt = now;
-    const afterFullBatches = this.sincePositioned > 0 && this.sincePositioned % LITE_RECEIVE_BATCH === 0;
-    return this.spellResyncs === 1 && afterFullBatches ? 'reposition' : 'resync';
+    return 'resync';
   }
 
   /** The highest seq a listener's subscriber said the log already holds (-1: none said). */
@@ -159,7 +147,6 @@ export class SessionFanout {
   deliver(seq: number, messageId: string, decode: () => SessionEvent): void {
     this.next = Math.max(this.next, seq + 1);
     this.lastActivityAt = Date.now();
-    this.sincePositioned += 1;
     this.spellResyncs = 0;
     this.owedRemedies = 0;
     this.expectedUntil = 0;
