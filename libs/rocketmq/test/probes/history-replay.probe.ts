@@ -1,8 +1,8 @@
 /**
  * Replays of long logs from seq 0, many at once, as the chaos drill's audit does: SESSIONS sessions get
  * EVENTS events each, then one subscriber process subscribes all of them from seq 0 together. Prints, per
- * session that did not get its whole log within the deadline, where its read stopped; stall recovery is
- * the library's default unless STALL_RECOVERY_MS is given.
+ * session that did not get its whole log within the deadline, where its read stopped; the subscribers
+ * inherit the environment, so STALL_RECOVERY_MS sets their stall recovery.
  */
 import { encodeSessionEvent } from '../../src';
 import { PARENT_TOPIC, testSessionId } from '../support/broker-endpoints';
@@ -24,12 +24,10 @@ async function main(): Promise<void> {
       }
     }),
   );
-  const env: Record<string, string> = {};
-  if (process.env['STALL_RECOVERY_MS']) env['STALL_RECOVERY_MS'] = process.env['STALL_RECOVERY_MS'];
   // HANDOFF=1: another process reads the logs first and stays subscribed, as the gateway that served the
   // sessions does when a client reconnects elsewhere; the measured reader then takes them over.
   const previous =
-    process.env['HANDOFF'] === '1' ? SubscriberProcess.start({ sessionIds: sessions, env }) : undefined;
+    process.env['HANDOFF'] === '1' ? SubscriberProcess.start({ sessionIds: sessions }) : undefined;
   if (previous) {
     await previous.ready(60_000);
     await previous.waitUntil(
@@ -39,7 +37,7 @@ async function main(): Promise<void> {
     );
   }
   const start = Date.now();
-  const node = SubscriberProcess.start({ sessionIds: sessions, fromSeq: 0, env });
+  const node = SubscriberProcess.start({ sessionIds: sessions, fromSeq: 0 });
   await node.ready(60_000);
   const whole = () => sessions.every((id) => node.lastSeq(id) >= EVENTS - 1);
   await node.waitUntil(whole, DEADLINE_MS, 'every log').catch(() => undefined);

@@ -7,9 +7,9 @@ const RESUME_DEADLINE_MS = 60_000;
 /** How long the sessions may take to grow their logs to the asked length before the kill. */
 const GROW_DEADLINE_MS = 600_000;
 /**
- * Events per second a session's log is assumed to grow by at least, to size the reply: LiteSession's
- * scheduler folds the tokens that arrive during a write into one event, so under load its log may grow
- * slower than one event per token. The Redis path writes one event per token.
+ * The growth rate the reply is sized for: one event per token, but at most this many per second, so that a
+ * log that grows slower (LiteSession's scheduler folds the tokens that arrive during a write into one
+ * event) still reaches the asked length before the reply ends. The Redis path writes one event per token.
  */
 const MAX_EVENTS_PER_SECOND = 40;
 /** The direct path cannot resume: after everyone reconnected, wait this long for events that never come. */
