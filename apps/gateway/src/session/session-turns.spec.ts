@@ -1,11 +1,13 @@
 import { TurnEvent } from '@litesession/chat-protocol';
 import { REMEMBERED_ENDED_TURNS, SessionTurns } from './session-turns';
 
-describe('SessionTurns.whenQueued', () => {
+describe('SessionTurns.whenEventsOwed', () => {
+  const token = (turnId: string) => ({ type: TurnEvent.Token, turnId, attempt: 'a1' });
+
   it('runs the hook for every turn the socket queues', () => {
     const turns = new SessionTurns();
     const calls: number[] = [];
-    turns.whenQueued(() => calls.push(1));
+    turns.whenEventsOwed(() => calls.push(1));
 
     turns.queuedTurn('t-1');
     turns.queuedTurn('t-2');
@@ -18,18 +20,31 @@ describe('SessionTurns.whenQueued', () => {
     turns.queuedTurn('t-1');
     const calls: number[] = [];
 
-    turns.whenQueued(() => calls.push(1));
+    turns.whenEventsOwed(() => calls.push(1));
 
     expect(calls).toHaveLength(1);
   });
 
-  it('does not run it for a turn the log already shows', () => {
+  it('runs it after every event of a running turn and stops once the turn ends', () => {
     const turns = new SessionTurns();
-    turns.queuedTurn('t-1');
-    turns.observe({ type: TurnEvent.UserMessage, turnId: 't-1' });
+    const calls: string[] = [];
+    turns.whenEventsOwed(() => calls.push('owed'));
+
+    turns.observe(token('t-1')); // a resume in the middle of a turn: its ending is owed
+    turns.observe(token('t-1'));
+    turns.observe({ type: TurnEvent.TurnCompleted, turnId: 't-1', attempt: 'a1' });
+    turns.observe({ type: TurnEvent.UserMessage, turnId: 't-old', attempt: 'a9' }); // opens nothing
+
+    expect(calls).toEqual(['owed', 'owed']);
+  });
+
+  it('does not run it when no turn is open', () => {
+    const turns = new SessionTurns();
+    turns.observe(token('t-1'));
+    turns.observe({ type: TurnEvent.TurnFailed, turnId: 't-1', attempt: 'a1' });
     const calls: number[] = [];
 
-    turns.whenQueued(() => calls.push(1));
+    turns.whenEventsOwed(() => calls.push(1));
 
     expect(calls).toHaveLength(0);
   });

@@ -26,38 +26,29 @@ export class SessionTurns {
   private readonly open = new Map<string, OpenTurn>();
   /** Insertion order is end order: the first entry is the oldest, dropped past the limit. */
   private readonly ended = new Set<string>();
-  private onQueued: (() => void) | undefined;
+  private onOwed: (() => void) | undefined;
 
   /**
-   * `onQueued` runs whenever this socket queues a turn, and at once if one is queued already (a client may
-   * send before its subscription is open): the subscription is told that the turn's events are owed.
+   * `onOwed` runs whenever the log owes this socket more events: when it queues a turn, after every event
+   * observed while a turn is open, and at once if one is open already (a client may send before its
+   * subscription is open). The subscription is told so, and recovers itself if they do not come: an open
+   * turn always ends in the log, so its silence is a stall even when nobody knows the log's last seq (seen
+   * in the chaos drill: a broker poll of the node that gave the session up took the tail of a turn).
    */
-  whenQueued(onQueued: () => void): void {
-    this.onQueued = onQueued;
-    if ([...this.open.values()].some((turn) => turn.queued)) onQueued();
+  whenEventsOwed(onOwed: () => void): void {
+    this.onOwed = onOwed;
+    if (this.open.size > 0) onOwed();
   }
 
   observe(event: LedgerEvent): void {
-    const { turnId } = event;
-    if (turnId === undefined || this.ended.has(turnId)) return; // an ended turn stays ended
-    let turn = this.open.get(turnId);
-    if (!turn) {
-      // A user.message alone opens nothing: a redelivered request of an ended turn writes one (its
-      // marker) and nothing after it. A scheduler that runs a turn writes turn.started first.
-      if (event.type === TurnEvent.UserMessage) return;
-      turn = { queued: false, events: 0 };
-      this.open.set(turnId, turn);
-    }
-    if (!this.admits(turn, event)) return;
-    turn.events += 1;
-    if (event.type === TurnEvent.UserMessage) turn.queued = false;
-    if (endsTurn(event.type)) this.end(turnId);
+    this.fold(event);
+    if (this.open.size > 0) this.onOwed?.();
   }
 
   queuedTurn(turnId: string): void {
     this.ended.delete(turnId);
     this.open.set(turnId, { queued: true, events: 0 });
-    this.onQueued?.();
+    this.onOwed?.();
   }
 
   /**
@@ -87,6 +78,23 @@ export class SessionTurns {
 
   isRunning(turnId: string): boolean {
     return this.open.has(turnId);
+  }
+
+  private fold(event: LedgerEvent): void {
+    const { turnId } = event;
+    if (turnId === undefined || this.ended.has(turnId)) return; // an ended turn stays ended
+    let turn = this.open.get(turnId);
+    if (!turn) {
+      // A user.message alone opens nothing: a redelivered request of an ended turn writes one (its
+      // marker) and nothing after it. A scheduler that runs a turn writes turn.started first.
+      if (event.type === TurnEvent.UserMessage) return;
+      turn = { queued: false, events: 0 };
+      this.open.set(turnId, turn);
+    }
+    if (!this.admits(turn, event)) return;
+    turn.events += 1;
+    if (event.type === TurnEvent.UserMessage) turn.queued = false;
+    if (endsTurn(event.type)) this.end(turnId);
   }
 
   /** Whether the event's writer is the one that counts for the turn (see AttemptFence). */

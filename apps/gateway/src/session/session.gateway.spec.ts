@@ -47,6 +47,8 @@ function jwtFor(
 /** InMemorySessionChannels whose subscribe can be held open by the test (for connect/disconnect races). */
 class HoldableChannels extends InMemorySessionChannels {
   completedSubscribes = 0;
+  /** Calls of expectEvents() on the subscriptions this gave out. */
+  expectations = 0;
   private hold: Promise<void> | undefined;
   private release: (() => void) | undefined;
   holdNextSubscribe(): () => void {
@@ -63,7 +65,7 @@ class HoldableChannels extends InMemorySessionChannels {
     if (hold) await hold;
     const subscription = await super.subscribe(sessionId, options, listener);
     this.completedSubscribes += 1;
-    return subscription;
+    return { ...subscription, expectEvents: () => void (this.expectations += 1) };
   }
 }
 
@@ -176,6 +178,40 @@ describe('SessionGateway (Socket.IO, in memory)', () => {
     await next(client, 'session');
     await until(() => seqs.length === 2);
     expect(seqs).toEqual([3, 4]);
+  });
+
+  it('tells the subscription that events are owed while a turn it relays is open, and not after it ends', async () => {
+    const sessionId = 'mid-turn';
+    await channels.publish(sessionId, { type: 'turn.started', turnId: 't1', data: { attempt: 'a1' } });
+    await channels.publish(sessionId, { type: 'token', turnId: 't1', data: { attempt: 'a1' }, text: 'x' });
+    const client = connect({
+      sessionId,
+      resumeToken: tokens.issue(sessionId, aliceSubject).token,
+      lastSeq: 1,
+    });
+    const seqs: number[] = [];
+    client.on('chat.event', (e: { seq: number }) => seqs.push(e.seq));
+    await next(client, 'session');
+    await until(() => channels.expectations > 0); // the resume landed in a running turn
+
+    await channels.publish(sessionId, {
+      type: 'turn.completed',
+      turnId: 't1',
+      data: { attempt: 'a1' },
+      text: 'x',
+    });
+    await until(() => seqs.length === 1);
+    const afterEnd = channels.expectations;
+    await channels.publish(sessionId, {
+      type: 'user.message',
+      turnId: 't0',
+      data: { attempt: 'a9' },
+      text: 'old',
+    });
+    await until(() => seqs.length === 2);
+
+    expect(seqs).toEqual([2, 3]);
+    expect(channels.expectations).toBe(afterEnd);
   });
 
   it.each<[string, () => Promise<Record<string, unknown>>, string]>([

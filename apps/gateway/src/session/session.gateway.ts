@@ -173,8 +173,9 @@ export class SessionGateway
       },
     );
     stopTimer();
-    // A turn this socket queues will write to the log: if nothing arrives, the subscription is unstuck.
-    turns.whenQueued(() => subscription.expectEvents());
+    // An open turn (queued here, or running) will write to the log: if nothing arrives, the subscription
+    // is unstuck.
+    turns.whenEventsOwed(() => subscription.expectEvents());
     return () => subscription.unsubscribe();
   }
 
