@@ -20,6 +20,11 @@ export interface LiteConsumer {
   /** Subscribes the lite topic and positions this group's offset at `fromOffset`. */
   subscribeLite(liteTopic: string, fromOffset: number): Promise<void>;
   unsubscribeLite(liteTopic: string): Promise<void>;
+  /**
+   * Moves this group's position in a subscribed lite topic to `fromOffset`: an unsubscribe and a subscribe
+   * at the offset (the client ignores a subscribe of a topic it holds), with no full sync between them.
+   */
+  repositionLite(liteTopic: string, fromOffset: number): Promise<void>;
   /** Lite topics this client is subscribed to, as the broker last told it. */
   getLiteTopicSet(): Set<string>;
   /** Re-sends this client's whole lite subscription set (the client's own periodic full sync, now). */
@@ -68,6 +73,8 @@ export const createLitePushConsumer: LiteConsumerFactory = async (options, logge
     subscribeLite: (liteTopic, fromOffset) =>
       consumer.subscribeLite(liteTopic, OffsetOption.ofOffset(fromOffset)),
     unsubscribeLite: (liteTopic) => consumer.unsubscribeLite(liteTopic),
+    repositionLite: (liteTopic, fromOffset) =>
+      consumer.repositionLite(liteTopic, OffsetOption.ofOffset(fromOffset)),
     getLiteTopicSet: () => consumer.getLiteTopicSet(),
     isRunning: () => consumer.isRunning(),
     resync: () => consumer.resyncSubscriptions(),

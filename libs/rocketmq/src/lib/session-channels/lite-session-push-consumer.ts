@@ -3,6 +3,7 @@ import { toMessage } from '@litesession/edge';
 import { withLinkRepair } from '../client/link-repair';
 import { holdWithoutAutoRenew } from '../client/receive-request';
 import { withSettingsReplay } from '../client/settings-replay';
+import { SubscriptionSyncGate } from '../client/subscription-sync-gate';
 
 type Options = ConstructorParameters<typeof LitePushConsumerImpl>[0];
 type Endpoints = Parameters<LitePushConsumerImpl['createTelemetryStream']>[0];
@@ -19,13 +20,18 @@ interface TelemetryCommandLike {
     Parameters<LitePushConsumerImpl['onNotifyUnsubscribeLiteCommand']>[0] | undefined;
 }
 
+type LiteOffset = Parameters<LitePushConsumerImpl['subscribeLite']>[1];
+
 interface SubscriptionManagerLike {
+  subscribeLite(liteTopic: string, offsetOption: LiteOffset | null): Promise<void>;
+  unsubscribeLite(liteTopic: string): Promise<void>;
   syncAllLiteSubscription(): Promise<void>;
 }
 
 /**
  * rocketmq-client-nodejs 1.0.8's LitePushConsumer, plus handling of the broker's "unsubscribe lite" notice,
- * an on-demand full subscription sync, the start-up fix of withSettingsReplay and the repair of a client
+ * an on-demand full subscription sync, full syncs that never carry a stale set (SubscriptionSyncGate), a
+ * re-position with no full sync inside it, the start-up fix of withSettingsReplay and the repair of a client
  * the proxy forgot (withLinkRepair).
  * The 1.0.8 telemetry session does not dispatch that command (it logs it as unrecognized), so a node whose
  * session another node took over (Exclusive group) would keep it in its set, re-add it with every periodic
@@ -39,11 +45,32 @@ interface SubscriptionManagerLike {
  * invisible time costs nothing but a redelivery, which readers drop by `seq`, when an ack is late.
  */
 export class LiteSessionPushConsumer extends withLinkRepair(withSettingsReplay(LitePushConsumerImpl)) {
+  private readonly gate = new SubscriptionSyncGate();
+  /** The manager's own subscribe and unsubscribe, outside the gate (a re-position holds it for both). */
+  private readonly ungated: Pick<SubscriptionManagerLike, 'subscribeLite' | 'unsubscribeLite'>;
+
   constructor(
     options: Options,
     private readonly receiveInvisibleMs?: number,
   ) {
     super(options);
+    const manager = this.subscriptionManager();
+    const subscribe = manager.subscribeLite.bind(manager);
+    const unsubscribe = manager.unsubscribeLite.bind(manager);
+    const syncAll = manager.syncAllLiteSubscription.bind(manager);
+    this.ungated = { subscribeLite: subscribe, unsubscribeLite: unsubscribe };
+    // The client's own 30 s timer calls the manager's method, so the gate is put on the manager.
+    manager.subscribeLite = (topic, offset) => this.gate.partial(() => subscribe(topic, offset));
+    manager.unsubscribeLite = (topic) => this.gate.partial(() => unsubscribe(topic));
+    manager.syncAllLiteSubscription = () => this.gate.full(syncAll);
+  }
+
+  /** Unsubscribe and subscribe at `offset`, with no full sync between them (it would undo either). */
+  repositionLite(liteTopic: string, offset: LiteOffset): Promise<void> {
+    return this.gate.partial(async () => {
+      await this.ungated.unsubscribeLite(liteTopic);
+      await this.ungated.subscribeLite(liteTopic, offset);
+    });
   }
 
   override wrapPushReceiveMessageRequest(...args: ReceiveRequestArgs) {
@@ -84,10 +111,13 @@ export class LiteSessionPushConsumer extends withLinkRepair(withSettingsReplay(L
    * makes the broker dispatch every subscribed lite topic with a backlog again (see RocketMQSessionChannels).
    */
   resyncSubscriptions(): Promise<void> {
-    // The client keeps its manager TypeScript-private; the method logs and swallows its own errors.
-    const manager = (this as unknown as { liteSubscriptionManager: SubscriptionManagerLike })
-      .liteSubscriptionManager;
-    return manager.syncAllLiteSubscription();
+    // The method logs and swallows its own errors.
+    return this.subscriptionManager().syncAllLiteSubscription();
+  }
+
+  /** The client keeps its manager TypeScript-private. */
+  private subscriptionManager(): SubscriptionManagerLike {
+    return (this as unknown as { liteSubscriptionManager: SubscriptionManagerLike }).liteSubscriptionManager;
   }
 
   /** The client passes commands it does not know here with their (absent) status; only real statuses matter. */

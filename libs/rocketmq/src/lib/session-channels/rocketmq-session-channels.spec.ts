@@ -50,6 +50,11 @@ class FakeLiteConsumer implements LiteConsumer {
     this.held.delete(topic);
   }
 
+  async repositionLite(topic: string, fromOffset: number): Promise<void> {
+    await this.unsubscribeLite(topic);
+    await this.subscribeLite(topic, fromOffset);
+  }
+
   getLiteTopicSet(): Set<string> {
     return new Set(this.held.keys());
   }

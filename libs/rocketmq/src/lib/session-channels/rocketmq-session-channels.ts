@@ -207,8 +207,7 @@ export class RocketMQSessionChannels
     const consumer = this.requireConsumer();
     const topic = liteTopicFor(fanout.sessionId);
     try {
-      await consumer.unsubscribeLite(topic);
-      await consumer.subscribeLite(topic, seq);
+      await consumer.repositionLite(topic, seq);
       fanout.positionedAt(seq);
     } catch (error) {
       this.sessions.delete(fanout.sessionId);
