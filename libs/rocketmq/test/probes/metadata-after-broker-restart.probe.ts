@@ -1,6 +1,6 @@
 /**
- * How long after a broker SIGKILL + restart the proxy refuses new work: every 250 ms from the moment the
- * tool reports the broker ready, a lite subscribe of a fresh session (group `gateway`) and a FIFO send to
+ * How long after a broker SIGKILL + restart the proxy refuses new work: every 250 ms, through the outage
+ * and then from the moment the tool reports the broker ready, a lite subscribe of a fresh session (group `gateway`) and a FIFO send to
  * `chat-requests`, until both have worked 3 times in a row or 60 s pass. Prints when each first worked and
  * the distinct errors before that (the chaos drill saw "group not found: gateway" and "TopicMessageType
  * validate failed … UNSPECIFIED" for 11-18 s: the proxy's metadata caches).
@@ -31,13 +31,16 @@ class Attempts {
     return this.streak >= IN_A_ROW;
   }
 
-  async tryOnce(since: number): Promise<void> {
+  /** `readyAt` undefined: the broker is still down; the call is made, and counts for nothing. */
+  async tryOnce(readyAt: number | undefined): Promise<void> {
     try {
       await this.call();
-      this.firstOkAt ??= Date.now() - since;
+      if (readyAt === undefined) return;
+      this.firstOkAt ??= Date.now() - readyAt;
       this.streak += 1;
       if (this.settled) this.okSince = this.firstOkAt;
     } catch (error) {
+      if (readyAt === undefined) return;
       const text = (error as Error).message
         .split('\n')[0]
         ?.replace(/request-id=[^,\]]*/, '')
@@ -87,14 +90,19 @@ async function main(): Promise<void> {
     throw new Error('the cluster does not work before the kill');
 
   const pid = killBrokerNow();
-  await sleep(2_000);
-  await rocketmqTool('start');
-  const readyAt = Date.now();
-  console.log(`[probe] broker pid ${pid} killed, restarted with the tool; trying both calls every 250 ms`);
-  while (!(subscribe.settled && send.settled) && Date.now() - readyAt < DEADLINE_MS) {
-    await Promise.all([subscribe, send].filter((a) => !a.settled).map((a) => a.tryOnce(readyAt)));
+  // The calls go on during the outage, as a live system's do: each one makes the proxy reload its caches.
+  let readyAt: number | undefined;
+  const restarted = sleep(2_000)
+    .then(() => rocketmqTool('start'))
+    .then(() => (readyAt = Date.now()));
+  const pending = () => [subscribe, send].filter((attempts) => !attempts.settled);
+  while (readyAt === undefined || (pending().length > 0 && Date.now() - readyAt < DEADLINE_MS)) {
+    const at = readyAt;
+    await Promise.all(pending().map((attempts) => attempts.tryOnce(at)));
     await sleep(250);
   }
+  await restarted;
+  console.log(`[probe] broker pid ${pid} killed and restarted with the tool; both calls tried every 250 ms`);
   for (const [name, attempts] of [
     ['lite subscribe', subscribe],
     ['FIFO send', send],
