@@ -13,7 +13,7 @@ import { type FaultClass, isBrokerSide } from './fault-classes';
 import { runPhase } from './phase';
 import { log, pause } from './progress';
 import { createRunFolder } from './run-folder';
-import { drillTurnSlots, type Nodes, startNodes, stopNodes } from './stack-nodes';
+import { type Nodes, startNodes, stopNodes } from './stack-nodes';
 
 export type { FaultClass } from './fault-classes';
 export { ISSUE_BOUNDS, type TimeBounds } from './time-bounds';
@@ -61,13 +61,7 @@ export async function runDrill(options: DrillOptions): Promise<PhaseReport[]> {
   let restoreError: unknown;
   log(`the nodes' output goes to ${path.relative(process.cwd(), outputDir) || outputDir}`);
   try {
-    nodes = await startNodes(
-      proxyEndpoint(config),
-      identity,
-      outputDir,
-      drillTurnSlots(options.sessions),
-      log,
-    );
+    nodes = await startNodes(proxyEndpoint(config), identity, outputDir, log);
     for (const faultClass of options.faults) {
       if (options.signal?.aborted) break;
       reports.push(await runPhase(faultClass, { config, nodes, identity, options }));

@@ -46,10 +46,6 @@ function drillGatewayEnv(identity: DevIdentity): Record<string, string> {
   };
 }
 
-function withTurnSlots(spec: NodeProcessSpec, turnSlots: number): NodeProcessSpec {
-  return { ...spec, env: { ...spec.env, MAX_CONCURRENT_TURNS: String(turnSlots) } };
-}
-
 /** A node's spec with its output going to `<outputDir>/<name>.log` instead of the terminal. */
 function toFile(spec: NodeProcessSpec, outputDir: string): NodeProcessSpec {
   return {
@@ -61,24 +57,13 @@ function toFile(spec: NodeProcessSpec, outputDir: string): NodeProcessSpec {
 }
 
 /**
- * Turn slots per scheduler for a phase of `sessions` chatting users. A fault can leave one scheduler
- * serving every session, and after a broker-side restart it also checks each redelivered request against
- * the log in a slot; with fewer slots than that, a new session's request waits for a slot (seen in the
- * long drill: a first token 11.6 s after a proxy restart with 8 slots per scheduler and 20 sessions).
- */
-export function drillTurnSlots(sessions: number): number {
-  return Math.max(8, 2 * sessions);
-}
-
-/**
  * Starts two gateways and two schedulers on `rocketmqEndpoint` and waits until all four are ready. Their
- * output goes to one file each in `outputDir`; each scheduler runs up to `turnSlots` turns at once.
+ * output goes to one file each in `outputDir`.
  */
 export async function startNodes(
   rocketmqEndpoint: string,
   identity: DevIdentity,
   outputDir: string,
-  turnSlots: number,
   log: (line: string) => void,
 ): Promise<Nodes> {
   const sessionSecret = randomBytes(24).toString('hex');
@@ -100,7 +85,6 @@ export async function startNodes(
     ...nodeSpecs({ ...base, gateways: [], scheduler: s2 as StackNode }, rocketmqEndpoint, gatewayEnv),
   ];
   const started = specs
-    .map((spec) => (spec.name.includes('-s') ? withTurnSlots(spec, turnSlots) : spec))
     .map((spec) => toFile(spec, outputDir))
     .map((spec) => ({ spec, process: NodeProcess.spawn(spec) }));
   const nodes = {
