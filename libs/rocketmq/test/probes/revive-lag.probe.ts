@@ -2,17 +2,18 @@
  * How long after a lease runs out does a `chat-requests` message reach another consumer (issue 11's
  * takeover)? MESSAGES (20) requests, one per message group, are received by a holder that renews their
  * lease (ChangeInvisibleDuration, LEASE_MS = 2 s, every LEASE_MS / 4) for HOLD_MS (3 s) and then falls
- * silent, as a SIGKILLed scheduler does. A second consumer of the same group long-polls meanwhile and
- * acks what it gets. Prints, per message, the time from the lease's end (last renewal + LEASE_MS) to the
- * second consumer's receive, and the broker's revive settings in force (set them with
- * `mqadmin updateBrokerConfig -k reviveInterval -v …` between runs; they apply at the next revive scan).
+ * silent, as a SIGKILLed scheduler does. A second consumer of the same group then long-polls and acks
+ * what it gets. Prints the times from each lease's end (last renewal + LEASE_MS, by this process's clock)
+ * to the second consumer's receive. To compare the broker's revive settings, change them between runs
+ * (`mqadmin updateBrokerConfig -k reviveInterval -v …`; they apply at the next revive scan).
  *
- * Both consumers are SimpleConsumers with the library's link repair and settings replay, group
- * `llm-scheduler`: run it on a cluster of its own (ROCKETMQ_DIR, ROCKETMQ_ENDPOINTS).
+ * Both consumers are SimpleConsumers with the library's settings replay, group `llm-scheduler`: run it on
+ * a cluster of its own (ROCKETMQ_DIR, ROCKETMQ_ENDPOINTS).
  */
-import { FilterExpression, type MessageView, Producer, SimpleConsumer } from 'rocketmq-client-nodejs';
+import { FilterExpression, type MessageView, SimpleConsumer } from 'rocketmq-client-nodejs';
 import { withSettingsReplay } from '../../src/lib/client/settings-replay';
 import { brokerEndpoints } from '../support/broker-endpoints';
+import { startRawProducer } from '../support/raw-producer';
 import { runProbe } from './probe-main';
 import { sleep } from './lite-log';
 
@@ -44,15 +45,9 @@ function quantile(sorted: number[], q: number): number {
 
 async function main(): Promise<void> {
   const run = `revive-${Date.now().toString(36)}`;
-  const producer = new (withSettingsReplay(Producer))({
-    endpoints: brokerEndpoints(),
-    namespace: '',
-    topics: [TOPIC],
-    logger: quiet,
-  });
   const holder = consumer();
   const taker = consumer();
-  await Promise.all([producer.startup(), holder.startup(), taker.startup()]);
+  const [producer] = await Promise.all([startRawProducer([TOPIC]), holder.startup(), taker.startup()]);
 
   // Drain what earlier runs left, so that the holder gets this run's messages.
   for (let empty = 0; empty < 2;) {
