@@ -26,8 +26,9 @@ async function bootstrap(): Promise<void> {
   const server = new RocketMQServer({
     client: app.get<ResolvedRocketMQOptions>(RESOLVED_ROCKETMQ_OPTIONS),
     consumerGroup: SCHEDULER_GROUP,
-    // Fetch no more requests than we run at once: the rest wait in RocketMQ for any scheduler.
-    maxCachedMessages: config.get('MAX_CONCURRENT_TURNS', { infer: true }),
+    // The running turns and those waiting for a slot: the rest wait in RocketMQ for any scheduler.
+    maxCachedMessages:
+      config.get('MAX_CONCURRENT_TURNS', { infer: true }) + config.get('MAX_QUEUED_TURNS', { infer: true }),
     lease: leaseSettings(config.get('REQUEST_LEASE_MS', { infer: true })),
   });
   app.get(TransportState).follow(server.status);

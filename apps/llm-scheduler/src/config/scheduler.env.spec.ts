@@ -10,6 +10,7 @@ describe('validateSchedulerEnv', () => {
       SIM_TOKENS_PER_SECOND: 30,
       SIM_REPLY_TOKENS: 60,
       MAX_CONCURRENT_TURNS: 8,
+      MAX_QUEUED_TURNS: 8,
       TOKEN_COALESCE_MS: 0,
       TURN_TIMEOUT_MS: 300_000,
     });

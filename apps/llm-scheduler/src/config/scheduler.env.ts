@@ -45,15 +45,24 @@ export class SchedulerEnv extends ServiceEnv(3100) {
   @MinLength(1, { message: 'LLM_MODEL is required with LLM_PROVIDER=openai' })
   LLM_MODEL?: string;
 
-  /**
-   * Turns this process runs at once; further requests stay queued in RocketMQ. Each running turn holds one
-   * lite subscription (its cancel watch), so the cap is the group's lite subscription quota per client.
-   */
+  /** Turns whose model runs at once in this process (the model's capacity). */
   @EnvInt(8)
   @IsInt()
   @Min(1)
-  @Max(20_000)
+  @Max(10_000)
   MAX_CONCURRENT_TURNS = 8;
+
+  /**
+   * Requests this process takes beyond its running turns: each writes its marker and reads the log at
+   * once (a repeat is answered there, without the model), then waits for a slot with its lease renewed.
+   * The rest stay in RocketMQ for any scheduler. Each request held has a lite subscription (its cancel
+   * watch), so MAX_CONCURRENT_TURNS + MAX_QUEUED_TURNS stays within the group's quota per client.
+   */
+  @EnvInt(8)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  MAX_QUEUED_TURNS = 8;
 
   /**
    * 0: a token is written at once when no write of its turn is in flight, and tokens arriving meanwhile go

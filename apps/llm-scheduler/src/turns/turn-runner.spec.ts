@@ -10,6 +10,7 @@ import { SessionContexts } from './session-contexts';
 import { SessionLogReader } from './session-log-reader';
 import { SessionTranscript } from './session-transcript';
 import { conversationFor, TurnAbandonedError, TurnRunner } from './turn-runner';
+import { TurnSlots } from './turn-slots';
 import { LeaseLostError } from '@litesession/rocketmq/transport';
 import { TurnLedger } from '@litesession/chat-protocol';
 
@@ -60,7 +61,7 @@ describe('TurnRunner', () => {
   });
 
   /** `ownContexts`: another process's (a scheduler keeps its own). */
-  const runnerFor = (llm: LlmProvider, ownContexts = contexts) =>
+  const runnerFor = (llm: LlmProvider, ownContexts = contexts, slots = new TurnSlots(8)) =>
     new TurnRunner(
       log,
       new SessionLogReader(log),
@@ -68,6 +69,7 @@ describe('TurnRunner', () => {
       transcript,
       new CancelWatch(control),
       llm,
+      slots,
       settings,
       new SchedulerMetrics(),
     );
@@ -83,9 +85,9 @@ describe('TurnRunner', () => {
     runner = runnerFor(model);
   });
 
-  async function events(): Promise<SessionEvent[]> {
+  async function events(session = sessionId): Promise<SessionEvent[]> {
     const seen: SessionEvent[] = [];
-    const subscription = await log.subscribe(sessionId, { fromSeq: 0 }, (e) => seen.push(e));
+    const subscription = await log.subscribe(session, { fromSeq: 0 }, (e) => seen.push(e));
     await new Promise((resolve) => setTimeout(resolve, 10));
     await subscription.unsubscribe();
     return seen;
@@ -127,6 +129,7 @@ describe('TurnRunner', () => {
       transcript,
       new CancelWatch(control),
       model,
+      new TurnSlots(8),
       settings,
       new SchedulerMetrics(),
     );
@@ -187,6 +190,7 @@ describe('TurnRunner', () => {
         transcript,
         new CancelWatch(control),
         fresh,
+        new TurnSlots(8),
         settings,
         new SchedulerMetrics(),
       );
@@ -265,6 +269,7 @@ describe('TurnRunner', () => {
       transcript,
       new CancelWatch(control),
       model,
+      new TurnSlots(8),
       { ...settings, turnTimeoutMs: 60_000 },
       metrics,
     );
@@ -484,6 +489,53 @@ describe('TurnRunner', () => {
     expect((await events()).length).toBe(before + 1); // only the repeated user.message it read up to
   });
 
+  describe('with its one model slot busy', () => {
+    const otherSession = 's-2';
+    const other = (turnId: string): ChatSendRequest => ({
+      ...request(turnId, 'other'),
+      sessionId: otherSession,
+    });
+    let busy: Promise<unknown>;
+
+    beforeEach(async () => {
+      await runner.run(other('o1'), 1); // an ended turn of another session, for the repeat below
+      runner = runnerFor(slowModel(), contexts, new TurnSlots(1));
+      busy = runner.run(request('t1', 'long'), 1);
+      while (runner.running === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    });
+
+    it('answers a repeated request of an ended turn without waiting for the slot', async () => {
+      expect(await runner.run(other('o1'), 1)).toBe('duplicate');
+      expect(runner.running).toBe(1); // the long turn still has the slot
+      await busy;
+    });
+
+    it("writes a new turn's user.message at once, and starts it when the slot frees", async () => {
+      const queued = runner.run(other('o2'), 1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await events(otherSession)).map((e) => [e.type, e.turnId]).slice(-1)).toEqual([
+        ['user.message', 'o2'],
+      ]);
+      expect(await busy).toBe('completed');
+      expect(await queued).toBe('completed');
+      const written = (await events(otherSession)).filter((e) => e.turnId === 'o2').map((e) => e.type);
+      expect(written.slice(0, 2)).toEqual(['user.message', 'turn.started']);
+      expect(written.at(-1)).toBe('turn.completed');
+    });
+
+    it('hands a turn still waiting for the slot back at shutdown, having written only its marker', async () => {
+      const queued = runner.run(other('o2'), 1);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      runner.drain();
+      runner.abandonAll();
+      await expect(queued).rejects.toBeInstanceOf(TurnAbandonedError);
+      await expect(busy).rejects.toBeInstanceOf(TurnAbandonedError);
+      expect((await events(otherSession)).filter((e) => e.turnId === 'o2').map((e) => e.type)).toEqual([
+        'user.message',
+      ]);
+    });
+  });
+
   it('stops on a cancel from the control channel and writes turn.cancelled with the partial reply', async () => {
     model = slowModel();
     runner = runnerFor(model);
@@ -537,6 +589,7 @@ describe('TurnRunner and its lease', () => {
       new SessionTranscript(new InMemorySessionChannels(), settings),
       new CancelWatch(new InMemorySessionChannels()),
       slow,
+      new TurnSlots(8),
       settings,
       new SchedulerMetrics(),
     );

@@ -24,6 +24,7 @@ import { type SessionContext, SessionContexts } from './session-contexts';
 import { SessionLogGapError, type SessionLogFollower, SessionLogReader } from './session-log-reader';
 import { SessionTranscript } from './session-transcript';
 import { TokenCoalescer } from './token-coalescer';
+import { TurnSlots } from './turn-slots';
 
 export type TurnOutcome = 'completed' | 'failed' | 'cancelled' | 'duplicate';
 
@@ -58,6 +59,7 @@ export class TurnRunner {
   private readonly logger = new Logger(TurnRunner.name);
   private readonly active = new Set<AbortController>();
   private abandoning = false;
+  private draining = false;
   /** Aborted at shutdown: runs still reading the log stop waiting and hand their requests back. */
   private readonly shutdown = new AbortController();
 
@@ -68,12 +70,18 @@ export class TurnRunner {
     private readonly transcript: SessionTranscript,
     private readonly cancels: CancelWatch,
     private readonly llm: LlmProvider,
+    private readonly slots: TurnSlots,
     @Inject(TURN_SETTINGS) private readonly settings: TurnSettings,
     private readonly metrics: SchedulerMetrics,
   ) {}
 
   get running(): number {
     return this.active.size;
+  }
+
+  /** Shutdown's grace period: turns still waiting for a slot do not start; their requests are handed back. */
+  drain(): void {
+    this.draining = true;
   }
 
   /** Shutdown: every running turn stops writing at once; their requests stay unacknowledged. */
@@ -152,22 +160,27 @@ export class TurnRunner {
         this.logger.log(`Session ${sessionId}: turn ${turnId} is running; the repeated request is not run`);
         return 'duplicate';
       }
-      // A takeover (a redelivery, or a gateway's copy after the writer went silent) fences off the earlier
-      // attempt's events with turn.restarted; a turn the log does not show yet starts as usual.
-      await write({
-        type: earlier ? TurnEvent.TurnRestarted : TurnEvent.TurnStarted,
-        data: { node: this.settings.nodeId },
-      });
-      if (earlier || attempt > 1) this.metrics.takeovers.inc();
-      ledger.observe({ type: TurnEvent.UserMessage, turnId, text: request.text });
-      generating = true;
-      const outcome = await this.generate(request, conversationFor(ledger.turns(), turnId), write, received, {
-        lease: lease.signal,
-        watching,
-        cancelled: cancelled.signal,
-      });
-      await this.record(request, ledger.get(turnId)?.number ?? ledger.turns().length, ending, markerSeq);
-      return outcome;
+      // Only the model's work holds a slot; a lost lease or a shutdown ends the wait for one.
+      return await this.slots.run(async () => {
+        if (this.draining) throw new TurnAbandonedError(`Turn ${turnId}: this scheduler is shutting down`);
+        // A takeover (a redelivery, or a gateway's copy after the writer went silent) fences off the
+        // earlier attempt's events with turn.restarted; a turn the log does not show yet starts as usual.
+        await write({
+          type: earlier ? TurnEvent.TurnRestarted : TurnEvent.TurnStarted,
+          data: { node: this.settings.nodeId },
+        });
+        if (earlier || attempt > 1) this.metrics.takeovers.inc();
+        ledger.observe({ type: TurnEvent.UserMessage, turnId, text: request.text });
+        generating = true;
+        const conversation = conversationFor(ledger.turns(), turnId);
+        const outcome = await this.generate(request, conversation, write, received, {
+          lease: lease.signal,
+          watching,
+          cancelled: cancelled.signal,
+        });
+        await this.record(request, ledger.get(turnId)?.number ?? ledger.turns().length, ending, markerSeq);
+        return outcome;
+      }, stopReading);
     } finally {
       if (!generating) void watching.then((watch) => watch.stop()).catch(() => undefined);
     }

@@ -8,7 +8,6 @@ import { SchedulerMetrics } from '../metrics/scheduler-metrics';
 import type { TurnOutcome, TurnRunner } from './turn-runner';
 import { TurnService } from './turn.service';
 import { TurnAbandonedError } from './turn-runner';
-import { TurnSlots } from './turn-slots';
 
 const request: ChatSendRequest = {
   v: 1,
@@ -39,8 +38,8 @@ describe('TurnService', () => {
     };
     channels = new InMemorySessionChannels();
     run = jest.fn();
-    const runner = { run, running: 0, abandonAll: jest.fn() } as unknown as TurnRunner;
-    service = new TurnService(runner, new TurnSlots(2), channels, settings, new SchedulerMetrics());
+    const runner = { run, running: 0, abandonAll: jest.fn(), drain: jest.fn() } as unknown as TurnRunner;
+    service = new TurnService(runner, channels, settings, new SchedulerMetrics());
   });
 
   async function log(): Promise<SessionEvent[]> {

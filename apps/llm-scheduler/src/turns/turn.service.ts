@@ -5,13 +5,12 @@ import type { RequestLease } from '@litesession/rocketmq/transport';
 import { TURN_SETTINGS, type TurnSettings } from '../config/scheduler.tokens';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics';
 import { TurnAbandonedError, type TurnOutcome, TurnRunner } from './turn-runner';
-import { TurnSlots } from './turn-slots';
 
 /** Pause between writes of a last attempt's `turn.failed` while the broker refuses them. */
 const GIVE_UP_RETRY_MS = 2_000;
 
 /**
- * Takes turns from the transport: bounds how many run at once, decides what a failure means for the
+ * Takes turns from the transport (TurnRunner bounds how many generate at once), decides what a failure means for the
  * request (retry, or end the turn on the last attempt), and drains on shutdown.
  */
 @Injectable()
@@ -21,7 +20,6 @@ export class TurnService implements BeforeApplicationShutdown {
 
   constructor(
     private readonly runner: TurnRunner,
-    private readonly slots: TurnSlots,
     private readonly channels: SessionChannels,
     @Inject(TURN_SETTINGS) private readonly settings: TurnSettings,
     private readonly metrics: SchedulerMetrics,
@@ -38,18 +36,16 @@ export class TurnService implements BeforeApplicationShutdown {
     const last = attempt >= this.settings.finalAttempt;
     const drained = () => new TurnAbandonedError(`Turn ${request.turnId}: this scheduler is shutting down`);
     if (this.draining && !last) return this.handBack(lease, request);
-    await this.slots.run(async () => {
-      let outcome: TurnOutcome;
-      try {
-        if (this.draining) throw drained();
-        outcome = await this.runner.run(request, attempt, lease);
-      } catch (error) {
-        if (!last && error instanceof TurnAbandonedError) return this.handBack(lease, request);
-        if (!last) throw error;
-        outcome = await this.giveUp(request, error);
-      }
-      this.metrics.turns.inc({ outcome });
-    });
+    let outcome: TurnOutcome;
+    try {
+      if (this.draining) throw drained();
+      outcome = await this.runner.run(request, attempt, lease);
+    } catch (error) {
+      if (!last && error instanceof TurnAbandonedError) return this.handBack(lease, request);
+      if (!last) throw error;
+      outcome = await this.giveUp(request, error);
+    }
+    this.metrics.turns.inc({ outcome });
   }
 
   /**
@@ -58,6 +54,7 @@ export class TurnService implements BeforeApplicationShutdown {
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
+    this.runner.drain();
     const deadline = Date.now() + this.settings.shutdownGraceMs;
     while (this.runner.running > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
