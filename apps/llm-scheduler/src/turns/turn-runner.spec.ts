@@ -9,7 +9,11 @@ import { CancelWatch } from './cancel-watch';
 import { SessionContexts } from './session-contexts';
 import { SessionLogReader } from './session-log-reader';
 import { SessionTranscript } from './session-transcript';
-import { conversationFor, TurnAbandonedError, TurnRunner } from './turn-runner';
+import { conversationFor, TurnRunner } from './turn-runner';
+import { TurnAbandonedError } from './turn-outcome';
+import { TurnGeneration } from './turn-generation';
+import { TurnLogFold } from './turn-log-fold';
+import type { TurnSettings } from '../config/scheduler.tokens';
 import { TurnSlots } from './turn-slots';
 import { LeaseLostError } from '@litesession/rocketmq/transport';
 import { TurnLedger } from '@litesession/chat-protocol';
@@ -34,6 +38,23 @@ class ScriptedModel extends LlmProvider {
       yield token;
     }
   }
+}
+
+/** A runner with its parts as the module wires them. */
+function assembleRunner(
+  log: InMemorySessionChannels,
+  reader: SessionLogReader,
+  contexts: SessionContexts,
+  transcript: SessionTranscript,
+  cancels: CancelWatch,
+  llm: LlmProvider,
+  slots: TurnSlots,
+  turnSettings: TurnSettings,
+  metrics: SchedulerMetrics,
+): TurnRunner {
+  const fold = new TurnLogFold(reader, contexts, transcript, turnSettings, metrics);
+  const generation = new TurnGeneration(llm, turnSettings, metrics);
+  return new TurnRunner(log, fold, transcript, cancels, generation, slots, turnSettings, metrics);
 }
 
 /** 100 tokens, 10 ms apart: about a second, long enough to stop midway. */
@@ -62,7 +83,7 @@ describe('TurnRunner', () => {
 
   /** `ownContexts`: another process's (a scheduler keeps its own). */
   const runnerFor = (llm: LlmProvider, ownContexts = contexts, slots = new TurnSlots(8)) =>
-    new TurnRunner(
+    assembleRunner(
       log,
       new SessionLogReader(log),
       ownContexts,
@@ -122,7 +143,7 @@ describe('TurnRunner', () => {
   it('reads only what came since its last read of the session, and keeps the whole conversation', async () => {
     const reader = new SessionLogReader(log);
     const follow = jest.spyOn(reader, 'follow');
-    runner = new TurnRunner(
+    runner = assembleRunner(
       log,
       reader,
       contexts,
@@ -183,7 +204,7 @@ describe('TurnRunner', () => {
       const reader = new SessionLogReader(log);
       const follow = jest.spyOn(reader, 'follow');
       const fresh = new ScriptedModel(['ok']);
-      const other = new TurnRunner(
+      const other = assembleRunner(
         log,
         reader,
         new SessionContexts(10),
@@ -262,7 +283,7 @@ describe('TurnRunner', () => {
     });
     jest.spyOn(transcript, 'read').mockRejectedValueOnce(new Error('timed out'));
     const metrics = new SchedulerMetrics();
-    runner = new TurnRunner(
+    runner = assembleRunner(
       log,
       new SessionLogReader(log),
       new SessionContexts(10),
@@ -582,7 +603,7 @@ describe('TurnRunner and its lease', () => {
     const log = new InMemorySessionChannels();
     const slow = new ScriptedModel(Array.from({ length: 100 }, (_, i) => `w${i} `));
     slow.gapMs = 10;
-    const runner = new TurnRunner(
+    const runner = assembleRunner(
       log,
       new SessionLogReader(log),
       new SessionContexts(10),

@@ -5,9 +5,9 @@ import type { RequestLease } from '@litesession/rocketmq/transport';
 import { InMemorySessionChannels } from '@litesession/rocketmq/testing';
 import { TEST_TURN_SETTINGS as settings } from './turn-settings.fixture';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics';
-import type { TurnOutcome, TurnRunner } from './turn-runner';
+import type { TurnRunner } from './turn-runner';
 import { TurnService } from './turn.service';
-import { TurnAbandonedError } from './turn-runner';
+import { TurnAbandonedError, type TurnOutcome } from './turn-outcome';
 
 const request: ChatSendRequest = {
   v: 1,

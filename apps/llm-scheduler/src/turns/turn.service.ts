@@ -4,7 +4,8 @@ import { SessionChannels } from '@litesession/rocketmq';
 import type { RequestLease } from '@litesession/rocketmq/transport';
 import { TURN_SETTINGS, type TurnSettings } from '../config/scheduler.tokens';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics';
-import { TurnAbandonedError, type TurnOutcome, TurnRunner } from './turn-runner';
+import { TurnAbandonedError, type TurnOutcome } from './turn-outcome';
+import { TurnRunner } from './turn-runner';
 
 /** Pause between writes of a last attempt's `turn.failed` while the broker refuses them. */
 const GIVE_UP_RETRY_MS = 2_000;

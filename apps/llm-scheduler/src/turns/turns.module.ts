@@ -14,6 +14,8 @@ import { ChatRequestsController } from './chat-requests.controller';
 import { SessionContexts } from './session-contexts';
 import { SessionLogReader } from './session-log-reader';
 import { SessionTranscript, TRANSCRIPT_CHANNELS } from './session-transcript';
+import { TurnGeneration } from './turn-generation';
+import { TurnLogFold } from './turn-log-fold';
 import { TurnRunner } from './turn-runner';
 import { TurnService } from './turn.service';
 import { TurnSlots } from './turn-slots';
@@ -43,6 +45,8 @@ const SESSION_CONTEXTS_KEPT = 1_000;
     { provide: SessionContexts, useValue: new SessionContexts(SESSION_CONTEXTS_KEPT) },
     SessionLogReader,
     SessionTranscript,
+    TurnLogFold,
+    TurnGeneration,
     TurnRunner,
     TurnService,
   ],
