@@ -11,8 +11,8 @@ import { TurnRunner } from './turn-runner';
 const GIVE_UP_RETRY_MS = 2_000;
 
 /**
- * Takes turns from the transport (TurnRunner bounds how many generate at once), decides what a failure means for the
- * request (retry, or end the turn on the last attempt), and drains on shutdown.
+ * Takes turns from the transport (TurnRunner bounds how many generate at once), decides what a failure
+ * means for the request (retry, or end the turn on the last attempt), and drains on shutdown.
  */
 @Injectable()
 export class TurnService implements BeforeApplicationShutdown {
