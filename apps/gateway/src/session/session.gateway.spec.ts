@@ -427,11 +427,9 @@ describe('SessionGateway (Socket.IO, in memory)', () => {
     });
 
     it('caps the sessions a node serves at once and frees a place when one leaves', async () => {
-      const open = [
-        connect(),
-        connect({ token: await jwtFor('bob') }),
-        connect({ token: await jwtFor('carol') }),
-      ];
+      // Tokens first: awaiting one between connects would let an earlier `session` pass unheard.
+      const [bob, carol] = await Promise.all([jwtFor('bob'), jwtFor('carol')]);
+      const open = [connect(), connect({ token: bob }), connect({ token: carol })];
       await Promise.all(open.map((client) => next(client, 'session')));
       // `session` comes before the subscription: wait for all three, or the count below could pass early.
       await until(() => channels.stats().listeners === 3);
