@@ -36,6 +36,8 @@ describe('loadToolConfig', () => {
       proxies: 1,
       pinnedVersion: undefined,
       liteTopicExpirationMinutes: 1440,
+      gc: 'g1',
+      proxyGrpcEpoll: false,
       clusterName: 'DefaultCluster',
     });
     expect(existsSync(path.join(config.confDir, 'broker.conf'))).toBe(true);
@@ -97,6 +99,25 @@ describe('loadToolConfig', () => {
     expect(problemsOf({ ROCKETMQ_VERSION: version })).toEqual([
       `ROCKETMQ_VERSION must be a 5.5.x version such as 5.5.0 (got "${version}")`,
     ]);
+  });
+
+  it.each(['G1', 'zgc', 'true'])('rejects the collector %p', (gc) => {
+    expect(problemsOf({ ROCKETMQ_GC: gc })).toEqual([
+      `ROCKETMQ_GC must be one of g1, parallel, serial (got "${gc}")`,
+    ]);
+  });
+
+  it.each(['yes', '1', 'TRUE'])('rejects the epoll switch %p', (value) => {
+    expect(problemsOf({ ROCKETMQ_PROXY_GRPC_EPOLL: value })).toEqual([
+      `ROCKETMQ_PROXY_GRPC_EPOLL must be true or false (got "${value}")`,
+    ]);
+  });
+
+  it('takes the collector and the epoll switch', () => {
+    expect(loadToolConfig({ ROCKETMQ_GC: 'parallel', ROCKETMQ_PROXY_GRPC_EPOLL: 'true' })).toMatchObject({
+      gc: 'parallel',
+      proxyGrpcEpoll: true,
+    });
   });
 
   it('reports every problem at once', () => {

@@ -29,8 +29,15 @@ export interface ToolConfig extends ClusterShape {
   readonly pinnedVersion: string | undefined;
   /** Lite topics idle longer than this are deleted by the broker (minutes; -1 = never). */
   readonly liteTopicExpirationMinutes: number;
+  /** The broker's and the proxy's garbage collector (the NameServer always runs SerialGC). */
+  readonly gc: JvmGc;
+  /** The proxy's `enableGrpcEpoll`: its gRPC server on Netty's native epoll transport. */
+  readonly proxyGrpcEpoll: boolean;
   readonly clusterName: 'DefaultCluster';
 }
+
+export const JVM_GCS = ['g1', 'parallel', 'serial'] as const;
+export type JvmGc = (typeof JVM_GCS)[number];
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
@@ -78,6 +85,14 @@ export function loadToolConfig(env: NodeJS.ProcessEnv = process.env): ToolConfig
   if (pinnedVersion !== undefined && !/^5\.5\.\d+$/.test(pinnedVersion)) {
     problems.push(`ROCKETMQ_VERSION must be a 5.5.x version such as 5.5.0 (got "${pinnedVersion}")`);
   }
+  const gc = (env['ROCKETMQ_GC'] || 'g1') as JvmGc;
+  if (!JVM_GCS.includes(gc)) {
+    problems.push(`ROCKETMQ_GC must be one of ${JVM_GCS.join(', ')} (got "${env['ROCKETMQ_GC']}")`);
+  }
+  const epollRaw = env['ROCKETMQ_PROXY_GRPC_EPOLL'] || 'false';
+  if (epollRaw !== 'true' && epollRaw !== 'false') {
+    problems.push(`ROCKETMQ_PROXY_GRPC_EPOLL must be true or false (got "${epollRaw}")`);
+  }
   if (problems.length === 0) {
     // The other brokers and the second proxy sit above the configured ports; each broker also listens on
     // its port-2 and port+1.
@@ -100,6 +115,8 @@ export function loadToolConfig(env: NodeJS.ProcessEnv = process.env): ToolConfig
     proxies,
     pinnedVersion,
     liteTopicExpirationMinutes,
+    gc,
+    proxyGrpcEpoll: epollRaw === 'true',
     clusterName: 'DefaultCluster',
   };
 }

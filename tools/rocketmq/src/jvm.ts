@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import path from 'node:path';
-import type { ToolConfig } from './config';
+import type { JvmGc, ToolConfig } from './config';
 import { serverPaths, toolPaths } from './config';
 import { kindOf, type Role, type ServerKind } from './servers';
 
@@ -44,10 +44,21 @@ const MAIN_CLASS: Record<ServerKind, string> = {
 
 /** Small heaps for a 2-core development machine. */
 const HEAP: Record<ServerKind, string[]> = {
-  namesrv: ['-Xms64m', '-Xmx256m', '-XX:+UseSerialGC'],
-  broker: ['-Xms256m', '-Xmx1g', '-XX:MaxDirectMemorySize=512m', '-XX:+UseG1GC'],
-  proxy: ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC'],
+  namesrv: ['-Xms64m', '-Xmx256m'],
+  broker: ['-Xms256m', '-Xmx1g', '-XX:MaxDirectMemorySize=512m'],
+  proxy: ['-Xms128m', '-Xmx512m'],
 };
+
+const GC_FLAG: Record<JvmGc, string> = {
+  g1: '-XX:+UseG1GC',
+  parallel: '-XX:+UseParallelGC',
+  serial: '-XX:+UseSerialGC',
+};
+
+/** The NameServer does next to nothing: SerialGC always. The others take `config.gc`. */
+function gcFlags(config: ToolConfig, kind: ServerKind): string[] {
+  return [kind === 'namesrv' ? GC_FLAG.serial : GC_FLAG[config.gc]];
+}
 
 export function serverSpec(config: ToolConfig, role: Role): ServerSpec {
   const kind = kindOf(role);
@@ -55,7 +66,7 @@ export function serverSpec(config: ToolConfig, role: Role): ServerSpec {
   return {
     role,
     mainClass: MAIN_CLASS[kind],
-    heap: HEAP[kind],
+    heap: [...HEAP[kind], ...gcFlags(config, kind)],
     // The in-broker ("local") proxy does not serve LiteTopic in 5.5.0, hence cluster mode.
     args: kind === 'proxy' ? ['-pm', 'cluster', '-pc', conf] : ['-c', conf],
   };

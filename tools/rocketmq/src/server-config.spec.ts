@@ -109,6 +109,12 @@ describe('renderProxyConf', () => {
     expect(conf['enablePrintJstack']).toBe(false);
   });
 
+  it('turns the gRPC epoll transport on only when asked', () => {
+    expect(conf['enableGrpcEpoll']).toBe(false);
+    const epoll = loadToolConfig({ ROCKETMQ_PROXY_GRPC_EPOLL: 'true' });
+    expect(JSON.parse(renderProxyConf(epoll))).toMatchObject({ enableGrpcEpoll: true });
+  });
+
   it("gives the second proxy the first one's ports + 100", () => {
     const second = JSON.parse(renderProxyConf(config, 'proxy-2')) as Record<string, unknown>;
 

@@ -40,6 +40,7 @@ export function renderProxyConf(config: ToolConfig, role: ProxyRole = 'proxy'): 
       localServeAddr: config.host,
       grpcServerPort: grpc,
       remotingListenPort: remoting,
+      enableGrpcEpoll: config.proxyGrpcEpoll,
     },
     null,
     2,
