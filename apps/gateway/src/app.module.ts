@@ -23,6 +23,8 @@ import { SessionModule } from './session/session.module';
         endpoints: config.get('ROCKETMQ_ENDPOINTS', { infer: true }),
         sessionChannels: { parentTopic: CHAT_TOPIC, consumerGroup: GATEWAY_GROUP },
         producerTopics: [CHAT_REQUESTS_TOPIC, CHAT_CONTROL_TOPIC],
+        coalesceAcks: config.get('ROCKETMQ_COALESCE_ACKS', { infer: true }) === 'true',
+        receiveLingerMs: config.get('ROCKETMQ_RECEIVE_LINGER_MS', { infer: true }),
       }),
     }),
     MetricsModule,

@@ -16,6 +16,8 @@ describe('validateGatewayEnv', () => {
       RESUME_TOKEN_TTL_SECONDS: 86_400,
       MAX_SESSIONS_PER_NODE: 10_000,
       TRUSTED_PROXIES: '',
+      ROCKETMQ_COALESCE_ACKS: 'false',
+      ROCKETMQ_RECEIVE_LINGER_MS: 0,
     });
     expect(env.GATEWAY_NODE_ID).toMatch(/^[A-Za-z0-9_.-]+$/);
   });
@@ -50,6 +52,8 @@ describe('validateGatewayEnv', () => {
         GATEWAY_NODE_ID: 'a b',
         AUTH_MODE: 'open',
         SESSION_SECRET_PREVIOUS: 'short',
+        ROCKETMQ_COALESCE_ACKS: 'yes',
+        ROCKETMQ_RECEIVE_LINGER_MS: '500',
       });
     } catch (error) {
       message = (error as Error).message;
@@ -61,6 +65,8 @@ describe('validateGatewayEnv', () => {
       'GATEWAY_NODE_ID',
       'AUTH_MODE',
       'SESSION_SECRET_PREVIOUS',
+      'ROCKETMQ_COALESCE_ACKS',
+      'ROCKETMQ_RECEIVE_LINGER_MS',
     ])
       expect(message).toContain(name);
   });

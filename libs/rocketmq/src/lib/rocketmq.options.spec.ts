@@ -32,6 +32,8 @@ describe('resolveRocketMQOptions', () => {
       revocationCheckIntervalMs: 2_000,
       stallRecoveryMs: 1_000,
       receiveInvisibleMs: 3_000,
+      coalesceAcks: false,
+      receiveLingerMs: 0,
       shutdownTimeoutMs: 5_000,
     });
   });
@@ -50,6 +52,8 @@ describe('resolveRocketMQOptions', () => {
       revocationCheckIntervalMs: 100,
       stallRecoveryMs: 250,
       receiveInvisibleMs: 1_000,
+      coalesceAcks: true,
+      receiveLingerMs: 2,
       shutdownTimeoutMs: 1,
     });
 
@@ -66,6 +70,8 @@ describe('resolveRocketMQOptions', () => {
       revocationCheckIntervalMs: 100,
       stallRecoveryMs: 250,
       receiveInvisibleMs: 1_000,
+      coalesceAcks: true,
+      receiveLingerMs: 2,
       shutdownTimeoutMs: 1,
     });
   });
@@ -155,6 +161,8 @@ describe('resolveRocketMQOptions', () => {
     ['stallRecoveryMs', -1, 'stallRecoveryMs must be an integer >= 0'],
     ['stallRecoveryMs', 0.5, 'stallRecoveryMs must be an integer >= 0'],
     ['shutdownTimeoutMs', 0, 'shutdownTimeoutMs must be an integer >= 1'],
+    ['receiveLingerMs', -1, 'receiveLingerMs must be an integer >= 0'],
+    ['coalesceAcks', 'yes', 'coalesceAcks must be true or false'],
   ])('rejects %s = %p', (field, value, problem) => {
     expect(problemsOf({ ...minimal(), [field]: value })).toEqual([problem]);
   });

@@ -46,6 +46,16 @@ export interface RocketMQModuleOptions {
    * `minInvisibleTimeMillsForRecv` (default 10 s; tools/rocketmq sets 1 s). @default 3_000
    */
   receiveInvisibleMs?: number;
+  /**
+   * Ack the messages of one received batch in one call to the proxy (one entry each) instead of one call
+   * per message. The proxy still acks them one by one towards the broker. @default false
+   */
+  coalesceAcks?: boolean;
+  /**
+   * After a receive that returned messages, wait this long before the next receive, so that it returns
+   * more at once (fewer calls per event, up to this much more latency). @default 0
+   */
+  receiveLingerMs?: number;
   /** Upper bound on closing the lite consumer at shutdown (it otherwise waits out its long poll, up to ~21 s). @default 5_000 */
   shutdownTimeoutMs?: number;
 }
@@ -63,6 +73,8 @@ export interface ResolvedRocketMQOptions {
   readonly revocationCheckIntervalMs: number;
   readonly stallRecoveryMs: number;
   readonly receiveInvisibleMs: number;
+  readonly coalesceAcks: boolean;
+  readonly receiveLingerMs: number;
   readonly shutdownTimeoutMs: number;
 }
 
@@ -97,6 +109,9 @@ export function resolveRocketMQOptions(raw: RocketMQModuleOptions): ResolvedRock
   const stallRecoveryMs = integerAtLeast('stallRecoveryMs', raw?.stallRecoveryMs, 1_000, 0);
   const shutdownTimeoutMs = integerAtLeast('shutdownTimeoutMs', raw?.shutdownTimeoutMs, 5_000);
   const receiveInvisibleMs = integerAtLeast('receiveInvisibleMs', raw?.receiveInvisibleMs, 3_000, 1_000);
+  const receiveLingerMs = integerAtLeast('receiveLingerMs', raw?.receiveLingerMs, 0, 0);
+  const coalesceAcks = raw?.coalesceAcks ?? false;
+  if (typeof coalesceAcks !== 'boolean') problems.push('coalesceAcks must be true or false');
   const parentTopic = raw?.sessionChannels?.parentTopic;
   if (typeof parentTopic !== 'string' || !NAME.test(parentTopic)) {
     problems.push('sessionChannels.parentTopic must be a topic name ([A-Za-z0-9_%-], 1-127 characters)');
@@ -130,6 +145,8 @@ export function resolveRocketMQOptions(raw: RocketMQModuleOptions): ResolvedRock
     revocationCheckIntervalMs,
     stallRecoveryMs,
     receiveInvisibleMs,
+    coalesceAcks,
+    receiveLingerMs,
     shutdownTimeoutMs,
   });
 }

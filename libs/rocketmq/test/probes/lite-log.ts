@@ -7,7 +7,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConsumeResult, type MessageView, OffsetOption, type Producer } from 'rocketmq-client-nodejs';
-import { LiteSessionPushConsumer } from '../../src/lib/session-channels/lite-session-push-consumer';
+import {
+  type LiteConsumerTuning,
+  LiteSessionPushConsumer,
+} from '../../src/lib/session-channels/lite-session-push-consumer';
 import { brokerEndpoints, GATEWAY_GROUP, PARENT_TOPIC } from '../support/broker-endpoints';
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -42,23 +45,30 @@ export async function publish(producer: Producer, session: string, n: number): P
 export class LiteReader {
   readonly reads: Read[] = [];
   private lastAt = Date.now();
-  private readonly consumer = new LiteSessionPushConsumer({
-    endpoints: brokerEndpoints(),
-    namespace: '',
-    consumerGroup: GATEWAY_GROUP,
-    bindTopic: PARENT_TOPIC,
-    subscriptions: new Map(),
-    logger: quiet,
-    messageListener: {
-      consume: (view: MessageView) => {
-        this.record(view);
-        return ConsumeResult.SUCCESS;
-      },
-    },
-  });
+  private readonly consumer: LiteSessionPushConsumer;
 
-  static async start(sessions: readonly string[]): Promise<LiteReader> {
-    const reader = new LiteReader();
+  private constructor(tuning: LiteConsumerTuning) {
+    this.consumer = new LiteSessionPushConsumer(
+      {
+        endpoints: brokerEndpoints(),
+        namespace: '',
+        consumerGroup: GATEWAY_GROUP,
+        bindTopic: PARENT_TOPIC,
+        subscriptions: new Map(),
+        logger: quiet,
+        messageListener: {
+          consume: (view: MessageView) => {
+            this.record(view);
+            return ConsumeResult.SUCCESS;
+          },
+        },
+      },
+      tuning,
+    );
+  }
+
+  static async start(sessions: readonly string[], tuning: LiteConsumerTuning = {}): Promise<LiteReader> {
+    const reader = new LiteReader(tuning);
     await reader.consumer.startup();
     for (const session of sessions) await reader.consumer.subscribeLite(session, OffsetOption.ofOffset(0));
     return reader;

@@ -66,7 +66,11 @@ export const createLitePushConsumer: LiteConsumerFactory = async (options, logge
         },
       },
     },
-    options.receiveInvisibleMs,
+    {
+      receiveInvisibleMs: options.receiveInvisibleMs,
+      coalesceAcks: options.coalesceAcks,
+      receiveLingerMs: options.receiveLingerMs,
+    },
   );
   await consumer.startup();
   return {

@@ -10,7 +10,7 @@ type QueueArg = Parameters<LiteSessionPushConsumer['wrapPushReceiveMessageReques
 function consumer(receiveInvisibleMs?: number): LiteSessionPushConsumer {
   return Object.create(LiteSessionPushConsumer.prototype, {
     consumerGroup: { value: 'gateway' },
-    receiveInvisibleMs: { value: receiveInvisibleMs },
+    tuning: { value: { receiveInvisibleMs } },
   }) as LiteSessionPushConsumer;
 }
 

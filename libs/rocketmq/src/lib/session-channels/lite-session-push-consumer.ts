@@ -1,5 +1,6 @@
 import { LitePushConsumerImpl } from 'rocketmq-client-nodejs';
 import { toMessage } from '@litesession/edge';
+import { AckBatcher } from '../client/ack-batcher';
 import { withLinkRepair } from '../client/link-repair';
 import { holdWithoutAutoRenew } from '../client/receive-request';
 import { withSettingsReplay } from '../client/settings-replay';
@@ -10,6 +11,17 @@ type Endpoints = Parameters<LitePushConsumerImpl['createTelemetryStream']>[0];
 type Status = Parameters<LitePushConsumerImpl['onUnknownCommand']>[1];
 type ReceiveArgs = Parameters<LitePushConsumerImpl['receiveMessage']>;
 type ReceiveRequestArgs = Parameters<LitePushConsumerImpl['wrapPushReceiveMessageRequest']>;
+type AckArgs = Parameters<LitePushConsumerImpl['ackMessageViaRpc']>;
+
+/** How the consumer receives and acks; every field is optional and off when absent. */
+export interface LiteConsumerTuning {
+  /** Receives hold their messages this long without the proxy's auto-renew (below). */
+  receiveInvisibleMs?: number;
+  /** One ack call per received batch instead of one per message (AckBatcher). */
+  coalesceAcks?: boolean;
+  /** After a receive that returned messages, wait this long before the next one, so it returns more. */
+  receiveLingerMs?: number;
+}
 
 /** TelemetryCommand.CommandCase.NOTIFY_UNSUBSCRIBE_LITE_COMMAND in the v2 protocol. */
 const NOTIFY_UNSUBSCRIBE_LITE_COMMAND = 9;
@@ -48,12 +60,20 @@ export class LiteSessionPushConsumer extends withLinkRepair(withSettingsReplay(L
   private readonly gate = new SubscriptionSyncGate();
   /** The manager's own subscribe and unsubscribe, outside the gate (a re-position holds it for both). */
   private readonly ungated: Pick<SubscriptionManagerLike, 'subscribeLite' | 'unsubscribeLite'>;
+  private readonly acks: AckBatcher | undefined;
+  /** When each message queue's last receive returned messages (the linger's start). */
+  private readonly lastBatchAt = new WeakMap<object, number>();
 
   constructor(
     options: Options,
-    private readonly receiveInvisibleMs?: number,
+    private readonly tuning: LiteConsumerTuning = {},
   ) {
     super(options);
+    this.acks = tuning.coalesceAcks
+      ? new AckBatcher((endpoints, request, timeoutMs) =>
+          super.ackMessageViaRpc(endpoints, request, timeoutMs),
+        )
+      : undefined;
     const manager = this.subscriptionManager();
     const subscribe = manager.subscribeLite.bind(manager);
     const unsubscribe = manager.unsubscribeLite.bind(manager);
@@ -75,20 +95,38 @@ export class LiteSessionPushConsumer extends withLinkRepair(withSettingsReplay(L
 
   override wrapPushReceiveMessageRequest(...args: ReceiveRequestArgs) {
     const request = super.wrapPushReceiveMessageRequest(...args);
-    if (this.receiveInvisibleMs === undefined) return request;
-    return holdWithoutAutoRenew(request, this.receiveInvisibleMs);
+    const invisibleMs = this.tuning.receiveInvisibleMs;
+    if (invisibleMs === undefined) return request;
+    return holdWithoutAutoRenew(request, invisibleMs);
+  }
+
+  override ackMessageViaRpc(...[endpoints, request, timeoutMs]: AckArgs) {
+    if (!this.acks) return super.ackMessageViaRpc(endpoints, request, timeoutMs);
+    return this.acks.ack(endpoints, request, timeoutMs);
   }
 
   /** Every receive says whether the broker can be reached: the link state the gateway reports. */
   override async receiveMessage(...args: ReceiveArgs) {
+    const queue = args[1];
+    await this.linger(queue);
     try {
       const messages = await super.receiveMessage(...args);
       this.reportLink(undefined);
+      if (messages.length > 0) this.lastBatchAt.set(queue, Date.now());
       return messages;
     } catch (error) {
       this.reportLink(toMessage(error));
       throw error;
     }
+  }
+
+  /** Waits out the rest of the linger that the queue's last non-empty receive started. */
+  private async linger(queue: object): Promise<void> {
+    const lingerMs = this.tuning.receiveLingerMs ?? 0;
+    const since = this.lastBatchAt.get(queue);
+    if (lingerMs <= 0 || since === undefined) return;
+    const rest = since + lingerMs - Date.now();
+    if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
   }
 
   /** The proxy forgot this client (and with it, its lite subscriptions): send them all again. */
