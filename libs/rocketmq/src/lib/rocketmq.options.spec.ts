@@ -32,7 +32,7 @@ describe('resolveRocketMQOptions', () => {
       revocationCheckIntervalMs: 2_000,
       stallRecoveryMs: 1_000,
       receiveInvisibleMs: 3_000,
-      coalesceAcks: false,
+      coalesceAcks: true,
       receiveLingerMs: 0,
       shutdownTimeoutMs: 5_000,
     });
@@ -52,7 +52,7 @@ describe('resolveRocketMQOptions', () => {
       revocationCheckIntervalMs: 100,
       stallRecoveryMs: 250,
       receiveInvisibleMs: 1_000,
-      coalesceAcks: true,
+      coalesceAcks: false,
       receiveLingerMs: 2,
       shutdownTimeoutMs: 1,
     });
@@ -70,7 +70,7 @@ describe('resolveRocketMQOptions', () => {
       revocationCheckIntervalMs: 100,
       stallRecoveryMs: 250,
       receiveInvisibleMs: 1_000,
-      coalesceAcks: true,
+      coalesceAcks: false,
       receiveLingerMs: 2,
       shutdownTimeoutMs: 1,
     });

@@ -48,7 +48,8 @@ export interface RocketMQModuleOptions {
   receiveInvisibleMs?: number;
   /**
    * Ack the messages of one received batch in one call to the proxy (one entry each) instead of one call
-   * per message. The proxy still acks them one by one towards the broker. @default false
+   * per message. The proxy still acks them one by one towards the broker. At 100 sessions × 30 tok/s it
+   * cut the bench's p99 from 407-605 ms to 192-200 ms (docs/benchmarks.md §9). @default true
    */
   coalesceAcks?: boolean;
   /**
@@ -110,7 +111,7 @@ export function resolveRocketMQOptions(raw: RocketMQModuleOptions): ResolvedRock
   const shutdownTimeoutMs = integerAtLeast('shutdownTimeoutMs', raw?.shutdownTimeoutMs, 5_000);
   const receiveInvisibleMs = integerAtLeast('receiveInvisibleMs', raw?.receiveInvisibleMs, 3_000, 1_000);
   const receiveLingerMs = integerAtLeast('receiveLingerMs', raw?.receiveLingerMs, 0, 0);
-  const coalesceAcks = raw?.coalesceAcks ?? false;
+  const coalesceAcks = raw?.coalesceAcks ?? true;
   if (typeof coalesceAcks !== 'boolean') problems.push('coalesceAcks must be true or false');
   const parentTopic = raw?.sessionChannels?.parentTopic;
   if (typeof parentTopic !== 'string' || !NAME.test(parentTopic)) {
