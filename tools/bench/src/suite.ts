@@ -23,6 +23,7 @@ import { runTakeover } from './scenarios/takeover';
 import { runHistoryMemory } from './scenarios/history-memory';
 import { CONVERSATION_REPLY_TOKENS, runConversation } from './scenarios/conversation';
 import type { ScenarioContext, ScenarioSettings } from './scenarios/scenario-context';
+import { toMessage } from '@litesession/edge/errors';
 
 const WARMUP_SESSIONS = 20;
 /** New sessions' first turns per conversation run: the spread of the turn-1 cost. */
@@ -272,7 +273,7 @@ async function guard<T>(say: (line: string) => void, run: () => Promise<T>): Pro
   try {
     return await run();
   } catch (error) {
-    say(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    say(`FAILED: ${toMessage(error)}`);
     return undefined;
   }
 }

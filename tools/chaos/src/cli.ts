@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { drillPassed, runDrill } from './drill';
 import { FAULT_CLASSES, parseFaultClasses } from './fault-classes';
 import { ISSUE_BOUNDS, LIVENESS_BOUNDS, type TimeBounds } from './time-bounds';
+import { toMessage } from '@litesession/edge/errors';
 
 function boundsNamed(name: string): TimeBounds {
   if (name === 'issue') return ISSUE_BOUNDS;
@@ -68,6 +69,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`[chaos] ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`[chaos] ${toMessage(error)}`);
   process.exitCode = 2;
 });

@@ -1,4 +1,5 @@
 import { LiteSessionClient, MemoryStorage } from '@litesession/client';
+import { toMessage } from '@litesession/edge/errors';
 
 /** How long the probe waits before it counts the new session as not working. */
 export const NEW_SESSION_GIVE_UP_MS = 60_000;
@@ -58,7 +59,7 @@ export async function probeNewSession(
   })().catch((error: unknown) => ({
     // connect() and send() reject on fatal errors: a new session that does not work either.
     seconds: Infinity,
-    detail: `failed (${stage}): ${error instanceof Error ? error.message : String(error)}`,
+    detail: `failed (${stage}): ${toMessage(error)}`,
   }));
   let timer: ReturnType<typeof setTimeout> | undefined;
   const gaveUp = new Promise<NewSessionResult>((resolve) => {

@@ -8,6 +8,7 @@ import {
   nodeSpecs,
   type StackNode,
 } from '@litesession/stack-tools';
+import { toMessage } from '@litesession/edge/errors';
 
 const HOST = '127.0.0.1' as const;
 /** Sends a node's output to its file in the run folder (see the file for why). */
@@ -125,7 +126,7 @@ async function waitReady(nodes: readonly Node[]): Promise<void> {
     nodes.map((node) =>
       node.process.waitReady(READY_TIMEOUT_MS).catch((error: unknown) => {
         const output = node.spec.env['CHAOS_NODE_OUTPUT'] ?? '(not kept)';
-        throw new Error(`${error instanceof Error ? error.message : String(error)}\nIts output: ${output}`);
+        throw new Error(`${toMessage(error)}\nIts output: ${output}`);
       }),
     ),
   );

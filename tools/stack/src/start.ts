@@ -25,6 +25,7 @@ import { describeExit, NodeProcess } from './node-process';
 import { requireFreePorts } from './ports';
 import { DEV_GATEWAY_ENV, nodeSpecs, requireAppSources, ROOT } from './stack-apps';
 import { loadStackConfig, type StackConfig } from './stack-config';
+import { toMessage } from '@litesession/edge/errors';
 
 /** swc-node compiles each app on its first start; three at once on two cores take a while. */
 const READY_TIMEOUT_MS = 120_000;
@@ -190,10 +191,6 @@ ${nodeLines.join('\n')}
   SESSION_SECRET: ${config.secretSource === 'generated' ? 'random for this run (set SESSION_SECRET to keep resume tokens valid across runs)' : 'from the environment'}
   Stop: Ctrl-C
 `);
-}
-
-function toMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 main().then(

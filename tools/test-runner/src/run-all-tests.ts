@@ -11,6 +11,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadToolConfig, start, stop, type Role } from '@litesession/rocketmq-tools';
 import { ensureChromium } from './ensure-chromium';
+import { toMessage } from '@litesession/edge/errors';
 const { summarize, summaryLine } = require('./summarize.js') as typeof import('./summarize.js');
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -66,7 +67,7 @@ async function main(): Promise<number> {
           console.error(
             `\n[test] the RocketMQ cluster could not start, so the ${stage.name} tests cannot run:`,
           );
-          console.error(error instanceof Error ? error.message : String(error));
+          console.error(toMessage(error));
           stageFailures += 1;
           continue;
         }

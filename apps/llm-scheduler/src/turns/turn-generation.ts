@@ -8,6 +8,7 @@ import { SchedulerMetrics } from '../metrics/scheduler-metrics';
 import type { CancelWatching } from './cancel-watch';
 import { TokenCoalescer } from './token-coalescer';
 import { TurnAbandonedError, type TurnOutcome } from './turn-outcome';
+import { toMessage } from '@litesession/edge';
 
 /** An event of the running turn, as its runner writes it (the runner adds the turn id and its attempt). */
 export type TurnWrite = Omit<SessionEventInput, 'turnId'>;
@@ -92,7 +93,7 @@ export class TurnGeneration {
         const message =
           modelError === undefined
             ? `The model did not finish within ${this.settings.turnTimeoutMs} ms`
-            : `The model failed: ${modelError instanceof Error ? modelError.message : String(modelError)}`;
+            : `The model failed: ${toMessage(modelError)}`;
         this.logger.warn(`Session ${sessionId}, turn ${turnId}: ${message}`);
         await write({ type: TurnEvent.TurnFailed, text: message, data: { code } });
         return 'failed';

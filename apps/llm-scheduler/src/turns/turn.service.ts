@@ -6,6 +6,7 @@ import { TURN_SETTINGS, type TurnSettings } from '../config/scheduler.tokens';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics';
 import { TurnAbandonedError, type TurnOutcome } from './turn-outcome';
 import { TurnRunner } from './turn-runner';
+import { toMessage } from '@litesession/edge';
 
 /** Pause between writes of a last attempt's `turn.failed` while the broker refuses them. */
 const GIVE_UP_RETRY_MS = 2_000;
@@ -71,7 +72,7 @@ export class TurnService implements BeforeApplicationShutdown {
    * failure is often the broker itself (an outage), so the write is retried for a while.
    */
   private async giveUp(request: ChatSendRequest, error: unknown): Promise<TurnOutcome> {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = toMessage(error);
     this.logger.error(`Session ${request.sessionId}, turn ${request.turnId}: giving up: ${message}`);
     const deadline = Date.now() + this.settings.giveUpWriteMs;
     for (;;) {

@@ -3,6 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import { SessionClient, type SessionMeter } from './session-client';
 import type { WorkerAnswer, WorkerCommand, WorkerReport } from './worker-messages';
+import { toMessage } from '@litesession/edge/errors';
 
 const sessions: SessionClient[] = [];
 const newHistogram = (): Histogram =>
@@ -42,7 +43,7 @@ async function open(command: Extract<WorkerCommand, { type: 'open' }>): Promise<
     } catch (error) {
       client.close();
       failed += 1;
-      if (errors.length < 5) errors.push(error instanceof Error ? error.message : String(error));
+      if (errors.length < 5) errors.push(toMessage(error));
     }
   };
   // `concurrency` handshakes in flight at a time: a burst of thousands would only measure the backlog.

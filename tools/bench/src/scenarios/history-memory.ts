@@ -4,6 +4,7 @@ import { rssBytes } from '../measure/proc-stats';
 import { linearFit } from '../measure/stats';
 import type { HistoryMemoryResult, MemorySample } from '../results';
 import { type ScenarioContext, seconds, sleep } from './scenario-context';
+import { toMessage } from '@litesession/edge/errors';
 
 /** Tokens per reply while the histories are written: short, so that 20 turns do not take minutes. */
 const HISTORY_REPLY_TOKENS = 20;
@@ -95,7 +96,7 @@ async function writeHistories(
             await conversation.turn(`history ${index} turn ${turn}`);
           tickets.push(conversation.ticket());
         } catch (error) {
-          leftOut.push(error instanceof Error ? error.message : String(error));
+          leftOut.push(toMessage(error));
         } finally {
           conversation.close();
         }

@@ -6,7 +6,6 @@ import { type BenchEvent, baselineEnv, runUntilSignalled } from './baseline-serv
 import {
   entryIdForSeq,
   EVENT_FIELD,
-  messageOf,
   quitTimeout,
   REQUESTS_STREAM,
   RETRY_PAUSE_MS,
@@ -15,6 +14,7 @@ import {
   type StreamsReply,
 } from './redis-streams';
 import { benchToken, paceTokens } from './token-pacer';
+import { toMessage } from '@litesession/edge/errors';
 
 const GROUP = 'generators';
 const READ_COUNT = 100;
@@ -60,7 +60,7 @@ class TurnGenerator {
       // From the start of the stream: requests sent before the generator was up are served too.
       await this.writer.xgroup('CREATE', REQUESTS_STREAM, GROUP, '0', 'MKSTREAM');
     } catch (error) {
-      if (!messageOf(error).startsWith('BUSYGROUP')) throw error;
+      if (!toMessage(error).startsWith('BUSYGROUP')) throw error;
     }
     this.loop = this.readRequests();
   }
@@ -94,7 +94,7 @@ class TurnGenerator {
         }
       } catch (error) {
         if (this.stopping.signal.aborted) break;
-        log(`XREADGROUP failed (${messageOf(error)}); retrying in ${RETRY_PAUSE_MS} ms`);
+        log(`XREADGROUP failed (${toMessage(error)}); retrying in ${RETRY_PAUSE_MS} ms`);
         await sleep(RETRY_PAUSE_MS);
       }
     }
@@ -135,7 +135,7 @@ class TurnGenerator {
       if (failure !== undefined) throw failure;
       await this.writer.xack(REQUESTS_STREAM, GROUP, requestId);
     } catch (error) {
-      log(`turn ${turnId} of session ${sessionId} failed: ${messageOf(error)}`);
+      log(`turn ${turnId} of session ${sessionId} failed: ${toMessage(error)}`);
     }
   }
 

@@ -4,7 +4,6 @@ import Redis from 'ioredis';
 import type { BenchEvent, SessionSource } from './baseline-server';
 import {
   EVENT_FIELD,
-  messageOf,
   quitTimeout,
   REQUESTS_STREAM,
   RETRY_PAUSE_MS,
@@ -12,6 +11,7 @@ import {
   sleep,
   type StreamsReply,
 } from './redis-streams';
+import { toMessage } from '@litesession/edge/errors';
 
 const READ_COUNT = 1000;
 const UNBLOCK_RETRY_MS = 1;
@@ -103,7 +103,7 @@ export class RedisSource implements SessionSource {
         await this.readOnce();
       } catch (error) {
         if (this.stopped) break;
-        log(`read failed (${messageOf(error)}); reconnecting in ${RETRY_PAUSE_MS} ms`);
+        log(`read failed (${toMessage(error)}); reconnecting in ${RETRY_PAUSE_MS} ms`);
         this.reader.disconnect();
         this.readerClientId = undefined;
         await sleep(RETRY_PAUSE_MS);
@@ -152,7 +152,7 @@ export class RedisSource implements SessionSource {
         try {
           subscription.deliver(event);
         } catch (error) {
-          log(`delivering ${id} of ${key} failed: ${messageOf(error)}`);
+          log(`delivering ${id} of ${key} failed: ${toMessage(error)}`);
         }
       }
     }
@@ -178,7 +178,7 @@ export class RedisSource implements SessionSource {
         await (unblocked === 1 ? read.settled : Promise.race([read.settled, sleep(UNBLOCK_RETRY_MS)]));
       }
     } catch (error) {
-      log(`CLIENT UNBLOCK failed: ${messageOf(error)}`);
+      log(`CLIENT UNBLOCK failed: ${toMessage(error)}`);
     } finally {
       this.unblocking = false;
     }

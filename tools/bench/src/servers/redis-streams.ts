@@ -27,5 +27,3 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /** How long QUIT may take before the connection is just dropped; unref'd, so it never holds the process. */
 export const quitTimeout = () => new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
-
-export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

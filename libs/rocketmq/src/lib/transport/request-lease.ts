@@ -1,3 +1,5 @@
+import { toMessage } from '@litesession/edge';
+
 /**
  * A handler's hold on one received message (a request), renewed by this process itself rather than by the
  * proxy: when the process dies the message becomes visible again within `leaseMs`, and any scheduler may
@@ -85,7 +87,7 @@ export class HeldMessage implements RequestLease {
       this.receiptHandle = await renewal;
     } catch (error) {
       this.stop();
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = toMessage(error);
       this.onLost(this.messageId, reason);
       this.controller.abort(new LeaseLostError(`Lease of message ${this.messageId} lost: ${reason}`));
       return;
