@@ -16,7 +16,7 @@ describe('validateGatewayEnv', () => {
       RESUME_TOKEN_TTL_SECONDS: 86_400,
       MAX_SESSIONS_PER_NODE: 10_000,
       TRUSTED_PROXIES: '',
-      ROCKETMQ_COALESCE_ACKS: 'true',
+      ROCKETMQ_COALESCE_ACKS: 'false',
       ROCKETMQ_RECEIVE_LINGER_MS: 0,
     });
     expect(env.GATEWAY_NODE_ID).toMatch(/^[A-Za-z0-9_.-]+$/);

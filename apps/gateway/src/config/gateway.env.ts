@@ -116,7 +116,7 @@ export class GatewayEnv extends ServiceEnv(3000) {
 
   /** Ack each received batch of session events in one call to the proxy (notes §8.2, docs/rocketmq.md). */
   @IsIn(['true', 'false'], { message: 'ROCKETMQ_COALESCE_ACKS must be true or false' })
-  ROCKETMQ_COALESCE_ACKS: 'true' | 'false' = 'true';
+  ROCKETMQ_COALESCE_ACKS: 'true' | 'false' = 'false';
 
   /** After a receive that returned session events, wait this long (ms) before the next receive. */
   @EnvInt(0)

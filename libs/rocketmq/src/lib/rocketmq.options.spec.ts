@@ -32,7 +32,7 @@ describe('resolveRocketMQOptions', () => {
       revocationCheckIntervalMs: 2_000,
       stallRecoveryMs: 1_000,
       receiveInvisibleMs: 3_000,
-      coalesceAcks: true,
+      coalesceAcks: false,
       receiveLingerMs: 0,
       shutdownTimeoutMs: 5_000,
     });
