@@ -1,5 +1,6 @@
 // The client's own route type and generated protobuf classes (the package has no exports map; 1.0.8 is pinned).
 import type { Endpoints } from 'rocketmq-client-nodejs/dist/route/Endpoints';
+import type { Resource } from 'rocketmq-client-nodejs/proto/apache/rocketmq/v2/definition_pb';
 import {
   AckMessageRequest,
   AckMessageResponse,
@@ -28,6 +29,10 @@ interface PendingBatch {
 /** The most entries one request carries: a lite receive returns at most 32 messages. */
 const MAX_ENTRIES = 32;
 
+/** A group or topic as namespace and name: computed for every ack, so no serialisation. */
+const resourceKey = (resource: Resource | undefined) =>
+  `${resource?.getResourceNamespace() ?? ''}\u0000${resource?.getName() ?? ''}`;
+
 const entryKey = (entry: { getMessageId(): string; getReceiptHandle(): string }) =>
   `${entry.getMessageId()}\u0000${entry.getReceiptHandle()}`;
 
@@ -48,11 +53,9 @@ export class AckBatcher {
   ack(endpoints: Endpoints, request: AckMessageRequest, timeoutMs: number): Promise<AckMessageResponse> {
     const [entry, ...more] = request.getEntriesList();
     if (!entry || more.length > 0) return this.send(endpoints, request, timeoutMs);
-    const key = [
-      endpoints.toString(),
-      JSON.stringify(request.getGroup()?.toObject()),
-      JSON.stringify(request.getTopic()?.toObject()),
-    ].join('\u0000');
+    const key = [endpoints.toString(), resourceKey(request.getGroup()), resourceKey(request.getTopic())].join(
+      '\u0000',
+    );
     let batch = this.pending.get(key);
     if (!batch) {
       batch = { endpoints, first: request, timeoutMs, acks: [] };
