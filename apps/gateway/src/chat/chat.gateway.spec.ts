@@ -16,7 +16,9 @@ import { AdmissionModule } from '../admission/admission.module';
 import { validateGatewayEnv } from '../config/gateway.env';
 import { SessionGateway } from '../session/session.gateway';
 import { ChatGateway } from './chat.gateway';
+import { TurnRequests } from './turn-requests';
 import { RequestResender } from './request-resender';
+import { SessionLogReader } from '../session/session-log-reader';
 
 /** Stands in for the producer: records what chat.send queued, or fails on demand. */
 class FakeProducer {
@@ -58,6 +60,7 @@ describe('ChatGateway (chat.send)', () => {
       ],
       providers: [
         SessionGateway,
+        SessionLogReader,
         ChatGateway,
         { provide: SessionChannels, useValue: channels },
         { provide: RocketMQProducer, useValue: producer },
@@ -67,6 +70,7 @@ describe('ChatGateway (chat.send)', () => {
         GatewayMetrics,
         SessionTurnsRegistry,
         RequestResender,
+        TurnRequests,
         { provide: REQUEST_RESENDS, useValue: { afterMs: 600_000, times: 0 } },
         BrokerStatus,
         { provide: CHAT_LIMITS, useValue: { maxTextChars: 20, eventsPerSecond: 5 } },

@@ -21,6 +21,7 @@ import { MetricsController } from '../metrics/metrics.controller';
 import { BrokerStatus } from './broker-status';
 import { SessionTurnsRegistry } from './session-turns';
 import { SessionGateway } from './session.gateway';
+import { SessionLogReader } from './session-log-reader';
 
 const SECRET = 'x'.repeat(32);
 const JWT_SECRET = 'j'.repeat(32);
@@ -97,6 +98,7 @@ describe('SessionGateway (Socket.IO, in memory)', () => {
       controllers: [MetricsController],
       providers: [
         SessionGateway,
+        SessionLogReader,
         { provide: SessionChannels, useValue: channels },
         { provide: GATEWAY_NODE_ID, useValue: 'node-a' },
         DrainState,

@@ -9,7 +9,7 @@ import {
 import type { Server, Socket } from 'socket.io';
 import type { ChatErrorPayload, ServerToClientEvents } from '@litesession/chat-protocol';
 import { toMessage } from '@litesession/edge';
-import { SessionChannelQuotaError, SessionChannels, SessionChannelsClosedError } from '@litesession/rocketmq';
+import { SessionChannelQuotaError, SessionChannelsClosedError } from '@litesession/rocketmq';
 import type { Admission } from '../admission/session-admission';
 import { SessionAdmission } from '../admission/session-admission';
 import { CLIENT_ADDRESS_OF } from '../admission/client-address.token';
@@ -19,9 +19,9 @@ import { DrainState } from '../health/drain-state';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { parseHandshake } from './parse-handshake';
 import { SessionTurnsRegistry } from './session-turns';
-import { type SessionSocketData, toChatEvent } from './session.events';
+import type { SessionSocketData } from './session.events';
 import { BrokerStatus } from './broker-status';
-import { expiryTimer } from './expiry-timer';
+import { SessionLogReader } from './session-log-reader';
 
 export type SessionSocket = Socket<
   Record<string, never>,
@@ -50,7 +50,7 @@ export class SessionGateway
   private readonly open = new WeakMap<SessionSocket, { release(): Promise<void> }>();
 
   constructor(
-    private readonly channels: SessionChannels,
+    private readonly reader: SessionLogReader,
     private readonly admission: SessionAdmission,
     @Inject(CLIENT_ADDRESS_OF) private readonly addressOf: ClientAddressOf,
     @Inject(GATEWAY_NODE_ID) private readonly nodeId: string,
@@ -147,64 +147,27 @@ export class SessionGateway
     }
   }
 
-  private async subscribe(socket: SessionSocket, admission: Admission): Promise<() => Promise<void>> {
-    const { sessionId, fromSeq } = admission;
-    const stopTimer = this.metrics.subscribeSeconds.startTimer();
-    const turns = this.turns.of(socket);
-    // From the client's lastSeq, which it has already: that one event tells the socket whether a turn was
-    // running at the resume (SessionTurns), and the read does not grow with the session's history.
-    const subscription = await this.channels.subscribe(
-      sessionId,
-      {
-        fromSeq: Math.max(0, fromSeq - 1),
-        // A resuming client had events up to lastSeq: the log holds them, so they must arrive.
-        ...(fromSeq > 0 ? { knownSeq: fromSeq - 1 } : {}),
-        onRevoked: () =>
-          this.refuse(socket, {
-            code: 'session_moved',
-            message: 'The session is now served by another connection',
-          }),
-      },
-      (event) => {
-        turns.observe(event);
-        if (event.seq < fromSeq) return;
-        socket.emit('chat.event', toChatEvent(event));
-        this.metrics.eventsRelayed.inc();
-      },
-    );
-    stopTimer();
-    // An open turn (queued here, or running) will write to the log: if nothing arrives, the subscription
-    // is unstuck.
-    turns.whenEventsOwed(() => subscription.expectEvents());
-    return () => subscription.unsubscribe();
+  private subscribe(socket: SessionSocket, admission: Admission): Promise<() => Promise<void>> {
+    return this.reader.open(admission, this.turns.of(socket), {
+      onEvent: (event) => socket.emit('chat.event', event),
+      onRevoked: () =>
+        this.refuse(socket, {
+          code: 'session_moved',
+          message: 'The session is now served by another connection',
+        }),
+    });
   }
 
-  /**
-   * The credential's expiry closes the connection (`token_expired`: connect again with a fresh one), as
-   * Centrifugo does with connection JWTs. A connection that outlives its resume token gets a new one
-   * (`session.renewed`) a tenth of the token's lifetime before it expires.
-   */
+  /** `token_expired` closes the connection (connect again with a fresh one); `session.renewed` extends it. */
   private watchExpiries(socket: SessionSocket, admission: Admission): () => void {
-    const stopCredential = expiryTimer(admission.subject.expiresAt, () =>
-      this.refuse(socket, {
-        code: 'token_expired',
-        message: 'The credential has expired; connect with a fresh one',
-      }),
-    );
-    let stopRenewal = (): void => undefined;
-    const renewAt = (issuedExpiry: number) => {
-      const lifetime = issuedExpiry - Date.now();
-      stopRenewal = expiryTimer(issuedExpiry - lifetime / 10, () => {
-        const renewed = this.admission.reissue(admission.sessionId, admission.subject);
-        socket.emit('session.renewed', renewed);
-        renewAt(renewed.resumeTokenExpiresAt);
-      });
-    };
-    renewAt(admission.resumeTokenExpiresAt);
-    return () => {
-      stopCredential();
-      stopRenewal();
-    };
+    return this.reader.watchExpiries(admission, {
+      onCredentialExpired: () =>
+        this.refuse(socket, {
+          code: 'token_expired',
+          message: 'The credential has expired; connect with a fresh one',
+        }),
+      onRenewed: (renewed) => socket.emit('session.renewed', renewed),
+    });
   }
 
   private refuse(socket: SessionSocket, refusal: ChatErrorPayload): void {

@@ -10,19 +10,23 @@ import {
   type RequestResends,
 } from '../config/gateway.tokens';
 import { RequestResender } from '../chat/request-resender';
+import { TurnRequests } from '../chat/turn-requests';
 import type { GatewayEnv } from '../config/gateway.env';
 import { AdmissionModule, type AdmissionModuleOptions } from '../admission/admission.module';
 import { SessionGateway } from './session.gateway';
 import { BrokerStatus } from './broker-status';
 import { SessionTurnsRegistry } from './session-turns';
+import { SessionLogReader } from './session-log-reader';
 
 /** The Socket.IO face of a gateway node: session lifecycle (SessionGateway) and chat requests (ChatGateway). */
 @Module({
   providers: [
     SessionGateway,
+    SessionLogReader,
     ChatGateway,
     SessionTurnsRegistry,
     RequestResender,
+    TurnRequests,
     BrokerStatus,
     {
       provide: CHAT_LIMITS,
