@@ -2,14 +2,15 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { logUnhandledRejections, toMessage } from '@litesession/edge';
 import { GatewayMetrics } from './metrics/gateway-metrics';
-import { SessionIoAdapter } from './adapters/session-io.adapter';
+import { maxFrameBytes, SessionIoAdapter } from './adapters/session-io.adapter';
 import type { GatewayEnv } from './config/gateway.env';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule, {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
     // debug/verbose carry the RocketMQ client's routine lines; GATEWAY_DEBUG=1 shows them.
     logger: process.env['GATEWAY_DEBUG']
@@ -19,7 +20,10 @@ async function bootstrap(): Promise<void> {
   const metrics = app.get(GatewayMetrics);
   logUnhandledRejections(new Logger('Process'), () => metrics.unhandledRejections.inc());
   const config = app.get<ConfigService<GatewayEnv, true>>(ConfigService);
-  app.useWebSocketAdapter(new SessionIoAdapter(app, config.get('MAX_TEXT_CHARS', { infer: true })));
+  const maxTextChars = config.get('MAX_TEXT_CHARS', { infer: true });
+  app.useWebSocketAdapter(new SessionIoAdapter(app, maxTextChars));
+  // The HTTP face's bodies have the Socket.IO frames' limit (a message of MAX_TEXT_CHARS characters).
+  app.useBodyParser('json', { limit: maxFrameBytes(maxTextChars) });
   app.enableShutdownHooks();
   const [port, host] = [config.get('PORT', { infer: true }), config.get('HOST', { infer: true })];
   await app.listen(port, host);

@@ -14,6 +14,11 @@ export class GatewayMetrics {
     help: 'Open client sockets',
     registers: [this.registry],
   });
+  readonly connectedStreams = new Gauge({
+    name: 'litesession_gateway_sse_streams',
+    help: 'Open SSE streams (GET /v1/sessions/:id/events)',
+    registers: [this.registry],
+  });
   readonly eventsRelayed = new Counter({
     name: 'litesession_gateway_events_relayed_total',
     help: 'chat.event messages pushed to clients',

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
 import { ChatGateway } from '../chat/chat.gateway';
 import {
   CHAT_LIMITS,
@@ -17,9 +18,19 @@ import { SessionGateway } from './session.gateway';
 import { BrokerStatus } from './broker-status';
 import { SessionTurnsRegistry } from './session-turns';
 import { SessionLogReader } from './session-log-reader';
+import { HttpAdmission } from '../http/http-admission';
+import { HttpErrorFilter } from '../http/http-error.filter';
+import { SessionEventsController } from '../http/session-events.controller';
+import { SessionsController } from '../http/sessions.controller';
+import { SessionStreams } from '../http/session-streams';
 
-/** The Socket.IO face of a gateway node: session lifecycle (SessionGateway) and chat requests (ChatGateway). */
+/**
+ * The client faces of a gateway node: Socket.IO (SessionGateway: session lifecycle; ChatGateway: chat
+ * requests) and HTTP/SSE (SessionsController, SessionEventsController), over the same admission, turn
+ * requests and log reading.
+ */
 @Module({
+  controllers: [SessionsController, SessionEventsController],
   providers: [
     SessionGateway,
     SessionLogReader,
@@ -27,6 +38,9 @@ import { SessionLogReader } from './session-log-reader';
     SessionTurnsRegistry,
     RequestResender,
     TurnRequests,
+    HttpAdmission,
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
+    SessionStreams,
     BrokerStatus,
     {
       provide: CHAT_LIMITS,
