@@ -12,13 +12,14 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true }],
-    // jose 6 ships ES modules only; Node 20 loads them with require(esm), Jest 30 on Node 20 does not.
-    '^.+/node_modules/jose/.+\\.js$': [
+    // jose 6 and the AI SDK (ai, @ai-sdk/*) ship ES modules only; Node 20 loads them with require(esm),
+    // Jest 30 on Node 20 does not.
+    '^.+/node_modules/(jose|ai|zod|@ai-sdk/[^/]+|@workflow/[^/]+|@standard-schema/[^/]+)/.+\\.js$': [
       'ts-jest',
       { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' }, isolatedModules: true },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|ai|zod|@ai-sdk|@workflow|@standard-schema)/)'],
   // The workspace's path aliases, from tsconfig.base.json (one definition).
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: `${__dirname}/` }),
   reporters: ['default', path.join(__dirname, 'tools/test-runner/src/results-reporter.js')],

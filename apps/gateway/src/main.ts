@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { logUnhandledRejections, toMessage } from '@litesession/edge';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { maxFrameBytes, SessionIoAdapter } from './adapters/session-io.adapter';
+import { MAX_JSON_BODY_BYTES } from './ai-sdk/ai-chat-request.dto';
 import type { GatewayEnv } from './config/gateway.env';
 
 async function bootstrap(): Promise<void> {
@@ -22,8 +23,9 @@ async function bootstrap(): Promise<void> {
   const config = app.get<ConfigService<GatewayEnv, true>>(ConfigService);
   const maxTextChars = config.get('MAX_TEXT_CHARS', { infer: true });
   app.useWebSocketAdapter(new SessionIoAdapter(app, maxTextChars));
-  // The HTTP face's bodies have the Socket.IO frames' limit (a message of MAX_TEXT_CHARS characters).
-  app.useBodyParser('json', { limit: maxFrameBytes(maxTextChars) });
+  // A message of MAX_TEXT_CHARS characters fits, and so does the whole conversation that the AI SDK's
+  // transport posts with each message; each route checks its own fields' limits.
+  app.useBodyParser('json', { limit: Math.max(maxFrameBytes(maxTextChars), MAX_JSON_BODY_BYTES) });
   app.enableShutdownHooks();
   const [port, host] = [config.get('PORT', { infer: true }), config.get('HOST', { infer: true })];
   await app.listen(port, host);

@@ -55,4 +55,5 @@ export type {
   ChatEventPayload,
   ServerToClientEvents,
 } from './lib/server-events';
+export { TurnChunker, type UiMessageChunk, type ChunkedEvent } from './lib/ui-message-chunks';
 export { checkShape, isPlainObject, type ShapeLimits, type ShapeVerdict } from './lib/shape';

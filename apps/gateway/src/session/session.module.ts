@@ -22,15 +22,16 @@ import { HttpAdmission } from '../http/http-admission';
 import { HttpErrorFilter } from '../http/http-error.filter';
 import { SessionEventsController } from '../http/session-events.controller';
 import { SessionsController } from '../http/sessions.controller';
+import { AiChatController } from '../ai-sdk/ai-chat.controller';
 import { SessionStreams } from '../http/session-streams';
 
 /**
  * The client faces of a gateway node: Socket.IO (SessionGateway: session lifecycle; ChatGateway: chat
  * requests) and HTTP/SSE (SessionsController, SessionEventsController), over the same admission, turn
- * requests and log reading.
+ * requests and log reading; AiChatController speaks the AI SDK's chat protocol.
  */
 @Module({
-  controllers: [SessionsController, SessionEventsController],
+  controllers: [SessionsController, SessionEventsController, AiChatController],
   providers: [
     SessionGateway,
     SessionLogReader,
