@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { type ChatEventPayload, TurnChunker, TurnLedger } from '@litesession/chat-protocol';
+import { type ChatEventPayload, TurnChunker, TurnLedger, type TurnRecord } from '@litesession/chat-protocol';
 import { ShapeGuardPipe, strictValidationPipe, toMessage } from '@litesession/edge';
 import type { Admission } from '../admission/session-admission';
 import { TurnRequests } from '../chat/turn-requests';
@@ -21,6 +21,13 @@ import { UiMessageStream } from './ui-message-stream';
 export const RESUME_QUIET_MS = 500;
 
 /**
+ * A turn that ended this recently is answered on resume too (ms): a client whose node died mid-reply may
+ * reconnect after the turn's end, and must still get its tail. Replaying a reply the client has whole
+ * rebuilds the same message.
+ */
+export const RESUME_RECENT_MS = 60_000;
+
+/**
  * The AI SDK's chat endpoint, so that `useChat` with its `DefaultChatTransport` (api `/v1/ai/chat`,
  * `resume: true`) works against any gateway node (docs/protocol.md, "AI SDK"). The chat id is the
  * session id, and the transport's headers carry the resume token (and the credential), as on the other
@@ -29,7 +36,7 @@ export const RESUME_QUIET_MS = 500;
  * - `POST /v1/ai/chat` queues the last user message as a turn and answers with that turn as a UI message
  *   stream, read from the session's log: the generation goes on if the client goes away.
  * - `GET /v1/ai/chat/:id/stream` answers the running turn again from its start (the transport's
- *   `resumeStreamIsReplay`), then live; 204 when no turn is running.
+ *   `resumeStreamIsReplay`), then live, or the last turn if it ended in the last minute; else 204.
  *
  * Both read the log from its start: the AI SDK sends no place in it. That costs a read of the session's
  * history per request (see docs/protocol.md).
@@ -83,7 +90,7 @@ export class AiChatController {
     };
     const decide = () => {
       decided = true;
-      const running = ledger.running();
+      const running = ledger.running() ?? recentlyEnded(ledger);
       void unsubscribe?.().catch(() => undefined);
       if (!running) {
         admitted.release();
@@ -172,4 +179,11 @@ export class AiChatController {
       finish(false);
     }
   }
+}
+
+/** The last turn, if it ended within RESUME_RECENT_MS (by its writer's clock). */
+function recentlyEnded(ledger: TurnLedger): TurnRecord | undefined {
+  const last = ledger.turns().at(-1);
+  if (!last || last.lastWrittenAt === undefined) return undefined;
+  return Date.now() - last.lastWrittenAt < RESUME_RECENT_MS ? last : undefined;
 }

@@ -165,9 +165,9 @@ describe('the AI SDK chat endpoint (in-memory channels, the real ai package)', (
     expect(textOf(await folded)).toBe('part one and two');
   });
 
-  it('reconnectToStream answers 204 (null) when no turn is running', async () => {
+  it('reconnectToStream replays a turn that ended in the last minute, whole', async () => {
     const session = await newSession();
-    answerWith(['done']);
+    answerWith(['done', ' now']);
     const first = await transportFor(session).sendMessages({
       chatId: session.sessionId,
       messages: [userMessage('msg-1', 'hi')],
@@ -176,7 +176,31 @@ describe('the AI SDK chat endpoint (in-memory channels, the real ai package)', (
       abortSignal: undefined,
     });
     await lastMessageOf(first);
-    await expect(transportFor(session).reconnectToStream({ chatId: session.sessionId })).resolves.toBeNull();
+    const again = await transportFor(session).reconnectToStream({ chatId: session.sessionId });
+    expect(textOf(await lastMessageOf(again as ReadableStream<UIMessageChunk>))).toBe('done now');
+  });
+
+  it('reconnectToStream answers 204 (null) for an empty log and for a turn that ended long ago', async () => {
+    const empty = await newSession();
+    await expect(transportFor(empty).reconnectToStream({ chatId: empty.sessionId })).resolves.toBeNull();
+    const old = await newSession();
+    const data = { attempt: 'a1' };
+    const longAgo = Date.now() - 10 * 60_000;
+    await channels.publish(old.sessionId, {
+      type: 'user.message',
+      turnId: 't-old',
+      text: 'q',
+      data,
+      ts: longAgo,
+    });
+    await channels.publish(old.sessionId, {
+      type: 'turn.completed',
+      turnId: 't-old',
+      text: 'a',
+      data,
+      ts: longAgo,
+    });
+    await expect(transportFor(old).reconnectToStream({ chatId: old.sessionId })).resolves.toBeNull();
   });
 
   it('ends a failed turn with the SDK error that names the reason', async () => {
