@@ -1,3 +1,5 @@
+import { CLIENT_MESSAGE_ID_PATTERN } from '@litesession/chat-protocol';
+
 /**
  * A random `clientMessageId` (32 hex characters, within the protocol's 1-64 of `[A-Za-z0-9_-]`).
  * `crypto.getRandomValues` rather than `randomUUID`: browsers offer the latter only in secure contexts.
@@ -14,9 +16,7 @@ export function createClientMessageId(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
 /** True for a valid `clientMessageId` (1-64 characters from `[A-Za-z0-9_-]`). */
 export function isClientMessageId(value: string): boolean {
-  return CLIENT_MESSAGE_ID.test(value);
+  return CLIENT_MESSAGE_ID_PATTERN.test(value);
 }
