@@ -8,6 +8,7 @@ import { logUnhandledRejections, toMessage } from '@litesession/edge';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { maxFrameBytes, SessionIoAdapter } from './adapters/session-io.adapter';
 import { MAX_JSON_BODY_BYTES } from './ai-sdk/ai-chat-request.dto';
+import { corsOptions } from './http/cors-options';
 import type { GatewayEnv } from './config/gateway.env';
 
 async function bootstrap(): Promise<void> {
@@ -26,6 +27,8 @@ async function bootstrap(): Promise<void> {
   // A message of MAX_TEXT_CHARS characters fits, and so does the whole conversation that the AI SDK's
   // transport posts with each message; each route checks its own fields' limits.
   app.useBodyParser('json', { limit: Math.max(maxFrameBytes(maxTextChars), MAX_JSON_BODY_BYTES) });
+  const origins = config.get('CORS_ORIGINS', { infer: true });
+  if (origins !== '') app.enableCors(corsOptions(origins));
   app.enableShutdownHooks();
   const [port, host] = [config.get('PORT', { infer: true }), config.get('HOST', { infer: true })];
   await app.listen(port, host);

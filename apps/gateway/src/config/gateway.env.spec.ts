@@ -18,8 +18,18 @@ describe('validateGatewayEnv', () => {
       TRUSTED_PROXIES: '',
       ROCKETMQ_COALESCE_ACKS: 'false',
       ROCKETMQ_RECEIVE_LINGER_MS: 0,
+      CORS_ORIGINS: '',
     });
     expect(env.GATEWAY_NODE_ID).toMatch(/^[A-Za-z0-9_.-]+$/);
+  });
+
+  it('takes CORS_ORIGINS as * or a list of http(s) origins, and nothing else', () => {
+    for (const origins of ['*', 'https://app.example.com', 'http://127.0.0.1:3000, https://a.b']) {
+      expect(validateGatewayEnv({ ...jwt, CORS_ORIGINS: origins }).CORS_ORIGINS).toBe(origins);
+    }
+    for (const origins of ['javascript:alert(1)', 'https://a.b/path', '*,https://a.b']) {
+      expect(() => validateGatewayEnv({ ...jwt, CORS_ORIGINS: origins })).toThrow(/CORS_ORIGINS/);
+    }
   });
 
   it('reads values from strings', () => {

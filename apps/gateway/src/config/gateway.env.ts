@@ -114,6 +114,15 @@ export class GatewayEnv extends ServiceEnv(3000) {
   })
   TRUSTED_PROXIES = '';
 
+  /**
+   * Origins whose pages may call the HTTP routes (CORS), comma-separated (`https://app.example.com`), or
+   * `*` for any. Empty: none (same-origin pages only). Socket.IO needs none: it is websocket-only.
+   */
+  @Matches(/^(\*|(https?:\/\/[A-Za-z0-9.:-]+)(,\s*https?:\/\/[A-Za-z0-9.:-]+)*)?$/, {
+    message: 'CORS_ORIGINS must be * or a comma-separated list of http(s) origins',
+  })
+  CORS_ORIGINS = '';
+
   /** Ack each received batch of session events in one call to the proxy (notes §8.2, docs/rocketmq.md). */
   @IsIn(['true', 'false'], { message: 'ROCKETMQ_COALESCE_ACKS must be true or false' })
   ROCKETMQ_COALESCE_ACKS: 'true' | 'false' = 'false';

@@ -13,7 +13,7 @@ interface TextResponse {
 }
 
 /** Routes of the gateway itself, never answered with the demo page. */
-const NOT_DEMO = ['/health/{*path}', '/metrics', '/socket.io/{*path}'];
+const NOT_DEMO = ['/health/{*path}', '/metrics', '/socket.io/{*path}', '/v1/{*path}'];
 
 /** `DEMO_DIR` as an absolute path. */
 function demoDir(config: ConfigService<GatewayEnv, true>): string {

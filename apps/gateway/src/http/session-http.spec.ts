@@ -16,6 +16,7 @@ import { DrainState } from '../health/drain-state';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { BrokerStatus } from '../session/broker-status';
 import { SessionLogReader } from '../session/session-log-reader';
+import { corsOptions } from './cors-options';
 import { HttpAdmission } from './http-admission';
 import { HttpErrorFilter } from './http-error.filter';
 import { SessionEventsController } from './session-events.controller';
@@ -102,6 +103,7 @@ describe('the HTTP/SSE face (in-memory channels)', () => {
       ],
     }).compile();
     app = moduleRef.createNestApplication();
+    app.enableCors(corsOptions('http://page.example'));
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
   });
@@ -166,6 +168,25 @@ describe('the HTTP/SSE face (in-memory channels)', () => {
 
   const chatEvents = (stream: OpenStream) =>
     stream.events.filter((event) => event.event === 'chat.event').map((event) => JSON.parse(event.data));
+
+  it('lets a page of a CORS_ORIGINS origin send the protocol’s headers', async () => {
+    const preflight = await fetch(`${url}/v1/sessions/s/messages`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://page.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-resume-token,idempotency-key,content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://page.example');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('x-resume-token');
+    const other = await fetch(`${url}/v1/sessions`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example' },
+    });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
 
   it('creates a session with a resume token', async () => {
     const session = await create();
