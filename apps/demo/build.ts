@@ -1,6 +1,6 @@
 /**
- * `nx run demo:build`: bundles the demo page with esbuild into `dist/apps/demo/` (index.html, app.js,
- * styles.css and source maps), which the gateway serves at `/`. `--out <dir>` builds elsewhere (the browser
+ * `nx run demo:build`: bundles the demo pages with esbuild into `dist/apps/demo/` (index.html and app.js,
+ * the useChat demo's usechat.html and usechat.js, styles.css and source maps), which the gateway serves at `/`. `--out <dir>` builds elsewhere (the browser
  * e2e test builds its own copy); the folder must be inside the workspace's `dist/` or `tmp/`, as it is
  * emptied first.
  *
@@ -30,7 +30,11 @@ async function main(): Promise<void> {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   await build({
-    entryPoints: { app: path.join(SRC, 'main.ts'), styles: path.join(SRC, 'styles.css') },
+    entryPoints: {
+      app: path.join(SRC, 'main.ts'),
+      usechat: path.join(SRC, 'usechat', 'main.ts'),
+      styles: path.join(SRC, 'styles.css'),
+    },
     outdir: out,
     bundle: true,
     format: 'esm',
@@ -43,6 +47,7 @@ async function main(): Promise<void> {
     logLevel: 'warning',
   });
   copyFileSync(path.join(SRC, 'index.html'), path.join(out, 'index.html'));
+  copyFileSync(path.join(SRC, 'usechat', 'usechat.html'), path.join(out, 'usechat.html'));
   process.stdout.write(`demo built in ${Date.now() - started} ms: ${path.relative(ROOT, out)}/\n`);
 }
 
