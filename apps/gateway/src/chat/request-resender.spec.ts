@@ -84,17 +84,38 @@ describe('RequestResender', () => {
     expect(copies()).toEqual([{ ...request, resend: 1 }]);
   });
 
-  it('sends no copy without an outage since the request was queued, however long the turn is silent', async () => {
+  it('sends no copy without an outage for a turn that has begun, however long it is silent', async () => {
     resender.onApplicationShutdown();
     broker.outages = 3;
     resender = resenderWith(1000);
     resender.watch(socket, turns, request);
+    turns.observe({ type: 'user.message', turnId: 't1', text: 'hi' });
     await jest.advanceTimersByTimeAsync(30_000);
     expect(producer.sent).toEqual([]);
     broker.current = 'unavailable';
     broker.outages = 4;
     await jest.advanceTimersByTimeAsync(1000);
     expect(copies()).toEqual([{ ...request, resend: 1 }]);
+  });
+
+  it('sends a copy without an outage once the log has shown nothing of the turn for 3 × afterMs', async () => {
+    resender.onApplicationShutdown();
+    broker.outages = 3;
+    resender = resenderWith(1000);
+    resender.watch(socket, turns, request);
+    await jest.advanceTimersByTimeAsync(2_999);
+    expect(producer.sent).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1_001);
+    expect(copies()).toEqual([{ ...request, resend: 1 }]);
+    expect(await outcome('sent')).toBe(1);
+    // The next copy waits as long again after this one (sent at 3 s): at 6 s.
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(copies()).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(copies()).toEqual([
+      { ...request, resend: 1 },
+      { ...request, resend: 2 },
+    ]);
   });
 
   it('counts an outage under way when the request is queued', async () => {
@@ -121,6 +142,7 @@ describe('RequestResender', () => {
     broker = { current: 'ok', outages: 2, lastOutageEndedAt: Date.now() - 120_000 };
     resender = resenderWith(1000);
     resender.watch(socket, turns, request);
+    turns.observe({ type: 'user.message', turnId: 't1', text: 'hi' });
     await jest.advanceTimersByTimeAsync(10_000);
     expect(producer.sent).toEqual([]);
   });

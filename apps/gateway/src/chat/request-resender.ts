@@ -21,11 +21,21 @@ export interface ConnectedFlag {
   readonly connected: boolean;
 }
 
+/**
+ * A queued turn of which the log shows nothing at all for this many `afterMs` gets a copy even without a
+ * broker outage: its scheduler writes the `user.message` as its first step, so such a request is not being
+ * run. Seen in the long drill at 21b694b: two acknowledged requests, queued while both schedulers were
+ * killed and restarted, never reached the log (cause not found yet; docs/rocketmq.md).
+ */
+export const UNSTARTED_RESEND_AFTER = 3;
+
 /** One watched request, and the broker's outage count it is compared with. */
 interface Watch {
   socket: ConnectedFlag;
   turns: SessionTurns;
   request: ChatSendRequest;
+  /** When the request or its last copy was sent (ms since the epoch). */
+  sentAt: number;
   /** `broker.outages` at queueing, minus one when an outage was under way or had just ended. */
   outagesAtQueue: number;
 }
@@ -38,9 +48,10 @@ interface Watch {
  * while a scheduler held the request did not deliver it again after its restart, neither before the
  * scheduler wrote the turn's first event nor after (docs/rocketmq.md, "Broker restarts"). The copy carries
  * `resend`, so that the scheduler that takes it runs the turn, or takes it over from a writer that went
- * silent, while a repeated request without it never takes a turn over. Only after an outage: a slow turn
- * (a long log read before the model is asked) is no lost request, and a copy would cost another read of
- * the whole log and unsettle the one in progress (seen in the fuzz run on two brokers under load).
+ * silent, while a repeated request without it never takes a turn over. Only after an outage, or when the
+ * log shows nothing at all of the turn for UNSTARTED_RESEND_AFTER × `afterMs`: a slow turn that has begun
+ * (a long log read before the model is asked) is no lost request, and a copy would cost another read and
+ * unsettle the one in progress (seen in the fuzz run on two brokers under load).
  *
  * It stops when the turn ends, when the socket goes (the log is no longer read here; the client sends
  * again with its clientMessageId), or after the last copy.
@@ -65,12 +76,21 @@ export class RequestResender implements OnApplicationShutdown {
     const recent =
       this.broker.current !== 'ok' || (endedAt !== undefined && Date.now() - endedAt < RECENT_OUTAGE_MS);
     const outagesAtQueue = recent ? this.broker.outages - 1 : this.broker.outages;
-    this.schedule({ socket, turns, request, outagesAtQueue }, 1, turns.progressOf(request.turnId));
+    const watch = { socket, turns, request, outagesAtQueue, sentAt: Date.now() };
+    this.schedule(watch, 1, turns.progressOf(request.turnId));
   }
 
   onApplicationShutdown(): void {
     this.timers.forEach((timer) => clearTimeout(timer));
     this.timers.clear();
+  }
+
+  /**
+   * The log has shown nothing of the turn, not even its user.message, for UNSTARTED_RESEND_AFTER × afterMs
+   * since the request (or its last copy) was sent.
+   */
+  private neverStarted(watch: Watch, progress: number | 'ended'): boolean {
+    return progress === 0 && Date.now() - watch.sentAt >= UNSTARTED_RESEND_AFTER * this.resends.afterMs;
   }
 
   /** The broker was away (or is) since the request was queued. */
@@ -96,7 +116,7 @@ export class RequestResender implements OnApplicationShutdown {
       turns.release(turnId);
       return;
     }
-    if (now !== before || !this.outageSince(watch)) {
+    if (now !== before || !(this.outageSince(watch) || this.neverStarted(watch, now))) {
       this.schedule(watch, copy, now);
       return;
     }
@@ -108,6 +128,7 @@ export class RequestResender implements OnApplicationShutdown {
     }
     try {
       await queueChatRequest(this.producer, { ...request, resend: copy });
+      watch.sentAt = Date.now();
       this.logger.warn(
         `Session ${sessionId}: turn ${turnId} made no progress; request sent again (copy ${copy})`,
       );
