@@ -5,17 +5,13 @@
  * A fetch that tries the nodes in order plays the load balancer in front of them.
  */
 import { DefaultChatTransport, readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
-import { createParser } from 'eventsource-parser';
-import type { ChatEventPayload } from '@litesession/chat-protocol';
 import { eventually } from '@litesession/rocketmq/testing';
 import { E2E_USER, GatewayProcess } from './support/gateway-process';
 import { mintJwt } from './support/identity';
 import { SchedulerProcess } from './support/scheduler-process';
+import { completedText, type SessionRef } from './support/session-log';
 
-interface Created {
-  sessionId: string;
-  resumeToken: string;
-}
+type Created = SessionRef;
 
 /** Reads a UI message stream with the SDK, keeping the latest state of the assistant message. */
 function follow(stream: ReadableStream<UIMessageChunk>) {
@@ -90,40 +86,15 @@ describe('useChat’s DefaultChatTransport end to end', () => {
       abortSignal: undefined,
     });
 
-  /** The reply as the session's log has it: turn.completed's text, read over SSE from the stable node. */
-  async function completedText(session: Created): Promise<string> {
-    const response = await fetch(`${stable.url}/v1/sessions/${session.sessionId}/events`, {
-      headers: { Authorization: `Bearer ${await mintJwt(E2E_USER)}`, 'X-Resume-Token': session.resumeToken },
-    });
-    const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
-    let completed: string | undefined;
-    const parser = createParser({
-      onEvent: (event) => {
-        const payload =
-          event.event === 'chat.event' ? (JSON.parse(event.data) as ChatEventPayload) : undefined;
-        if (payload?.type === 'turn.completed') completed = payload.text ?? '';
-      },
-    });
-    try {
-      while (completed === undefined) {
-        const chunk = await reader?.read();
-        if (!chunk || chunk.done) break;
-        parser.feed(chunk.value);
-      }
-    } finally {
-      await reader?.cancel();
-    }
-    if (completed === undefined) throw new Error('the log has no turn.completed');
-    return completed;
-  }
-
   it('streams a reply into the SDK’s assistant message', async () => {
     const session = await create(stable);
     const reply = follow(await ask(transport([stable], session), session, 'msg-hello', 'hello'));
     await reply.finished;
     expect(reply.state.error).toBeUndefined();
     expect(reply.state.message?.role).toBe('assistant');
-    expect(textOf(reply.state.message)).toBe(await completedText(session));
+    expect(textOf(reply.state.message)).toBe(
+      await completedText(stable.url, session, { Authorization: `Bearer ${await mintJwt(E2E_USER)}` }),
+    );
   });
 
   it('SIGKILL of the serving node mid-reply: reconnectToStream on the other node ends with the full reply, no text twice', async () => {
@@ -144,7 +115,9 @@ describe('useChat’s DefaultChatTransport end to end', () => {
       await second.finished;
       expect(second.state.error).toBeUndefined();
       const full = textOf(second.state.message);
-      expect(full).toBe(await completedText(session));
+      expect(full).toBe(
+        await completedText(stable.url, session, { Authorization: `Bearer ${await mintJwt(E2E_USER)}` }),
+      );
       // A replay from the turn's start: what the first stream showed is where the full reply begins.
       expect(full.startsWith(partial)).toBe(true);
       expect(full.length).toBeGreaterThan(partial.length);

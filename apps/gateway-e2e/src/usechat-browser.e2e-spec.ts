@@ -7,11 +7,10 @@
  *
  * Needs Debian's Chromium, like browser.e2e-spec.ts; without it this test fails with the install command.
  */
-import { createParser } from 'eventsource-parser';
-import type { ChatEventPayload } from '@litesession/chat-protocol';
 import { ChromiumSession, buildDemo, type DemoPage, words } from './support/browser';
 import { GatewayProcess } from './support/gateway-process';
 import { SchedulerProcess } from './support/scheduler-process';
+import { completedText, type SessionRef } from './support/session-log';
 
 /** In the page: the chat is ready again and its last assistant message has the reply's 60 words. */
 const REPLY_SETTLED = `(() => {
@@ -31,11 +30,6 @@ const STORED_SESSION = `(() => {
   }
   return null;
 })()`;
-
-interface SessionRef {
-  sessionId: string;
-  resumeToken: string;
-}
 
 describe('useChat in a browser, across a SIGKILL of the serving gateway', () => {
   let demoDir: string;
@@ -75,36 +69,6 @@ describe('useChat in a browser, across a SIGKILL of the serving gateway', () => 
 
   const status = (demo: DemoPage) => demo.page.locator('#status').getAttribute('data-status');
 
-  /** The reply as the session's log has it (turn.completed's text), read over SSE from the stable node. */
-  async function completedText(session: SessionRef): Promise<string> {
-    const response = await fetch(
-      `${(stable as GatewayProcess).url}/v1/sessions/${session.sessionId}/events`,
-      {
-        headers: { 'X-Resume-Token': session.resumeToken },
-      },
-    );
-    const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
-    let completed: string | undefined;
-    const parser = createParser({
-      onEvent: (event) => {
-        const payload =
-          event.event === 'chat.event' ? (JSON.parse(event.data) as ChatEventPayload) : undefined;
-        if (payload?.type === 'turn.completed') completed = payload.text ?? '';
-      },
-    });
-    try {
-      while (completed === undefined) {
-        const chunk = await reader?.read();
-        if (!chunk || chunk.done) break;
-        parser.feed(chunk.value);
-      }
-    } finally {
-      await reader?.cancel();
-    }
-    if (completed === undefined) throw new Error('the log has no turn.completed');
-    return completed;
-  }
-
   async function chatThroughAKill(transport: 'endpoint' | 'client') {
     const killed = await GatewayProcess.start(`node-k-${transport}`, pageEnv());
     extra.push(killed);
@@ -137,7 +101,7 @@ describe('useChat in a browser, across a SIGKILL of the serving gateway', () => 
     const shown = await assistantText(demo);
     expect(await status(demo)).toBe('ready');
     expect(await demo.page.locator('#messages li[data-role="assistant"]').count()).toBe(1);
-    expect(shown).toBe(await completedText(session));
+    expect(shown).toBe(await completedText((stable as GatewayProcess).url, session));
     expect(shown.startsWith(beforeKill.trimEnd())).toBe(true);
     expect(words(shown)).toHaveLength(60); // SIM_REPLY_TOKENS words, one per token
     expect(words(shown).filter((word, i, all) => i > 0 && word === all[i - 1])).toEqual([]);

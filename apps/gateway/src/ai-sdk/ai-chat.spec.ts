@@ -1,42 +1,12 @@
 import type { Server } from 'node:http';
 import { type INestApplication, Logger } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER } from '@nestjs/core';
-import { Test } from '@nestjs/testing';
 import { DefaultChatTransport, readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
 import { decodeChatRequest } from '@litesession/chat-protocol';
-import { RocketMQProducer, SessionChannels, type SendOptions } from '@litesession/rocketmq';
 import { InMemorySessionChannels } from '@litesession/rocketmq/testing';
-import { AdmissionModule } from '../admission/admission.module';
-import { RequestResender } from '../chat/request-resender';
-import { TurnRequests } from '../chat/turn-requests';
-import { validateGatewayEnv } from '../config/gateway.env';
-import { CHAT_LIMITS, DRAIN_GRACE_MS, GATEWAY_NODE_ID, REQUEST_RESENDS } from '../config/gateway.tokens';
-import { DrainState } from '../health/drain-state';
-import { HttpAdmission } from '../http/http-admission';
-import { HttpErrorFilter } from '../http/http-error.filter';
-import { SessionStreams } from '../http/session-streams';
 import { SessionsController } from '../http/sessions.controller';
-import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { BrokerStatus } from '../session/broker-status';
-import { SessionLogReader } from '../session/session-log-reader';
+import { FakeProducer } from '../testing/fake-producer';
+import { httpFaceApp } from '../testing/http-face-testing-module';
 import { AiChatController } from './ai-chat.controller';
-
-/** Stands in for the producer; `onSend` plays the scheduler for each queued request. */
-class FakeProducer {
-  readonly sent: Array<{ topic: string; body: unknown; options: SendOptions }> = [];
-  onSend: (request: { sessionId: string; turnId: string; text: string }) => void = () => undefined;
-  async publish(): Promise<{ messageId: string }> {
-    return { messageId: 'p' };
-  }
-  async send(topic: string, body: Buffer, options: SendOptions = {}): Promise<{ messageId: string }> {
-    const decoded: unknown = JSON.parse(body.toString('utf8'));
-    this.sent.push({ topic, body: decoded, options });
-    const request = decodeChatRequest(decoded);
-    if (request.kind === 'chat.send') setTimeout(() => this.onSend(request), 20);
-    return { messageId: `m${this.sent.length}` };
-  }
-}
 
 describe('the AI SDK chat endpoint (in-memory channels, the real ai package)', () => {
   let app: INestApplication;
@@ -49,35 +19,12 @@ describe('the AI SDK chat endpoint (in-memory channels, the real ai package)', (
   beforeEach(async () => {
     producer = new FakeProducer();
     channels = new InMemorySessionChannels();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          validate: () => validateGatewayEnv({ SESSION_SECRET: 'x'.repeat(32), AUTH_MODE: 'anonymous' }),
-        }),
-        AdmissionModule.forRoot(),
-      ],
+    app = await httpFaceApp({
       controllers: [SessionsController, AiChatController],
-      providers: [
-        { provide: SessionChannels, useValue: channels },
-        { provide: RocketMQProducer, useValue: producer },
-        { provide: GATEWAY_NODE_ID, useValue: 'node-a' },
-        { provide: DRAIN_GRACE_MS, useValue: 50 },
-        { provide: REQUEST_RESENDS, useValue: { afterMs: 600_000, times: 0 } },
-        { provide: CHAT_LIMITS, useValue: { maxTextChars: 100, eventsPerSecond: 5 } },
-        { provide: APP_FILTER, useClass: HttpErrorFilter },
-        DrainState,
-        GatewayMetrics,
-        BrokerStatus,
-        RequestResender,
-        TurnRequests,
-        SessionLogReader,
-        HttpAdmission,
-        SessionStreams,
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication();
+      channels,
+      producer,
+      maxTextChars: 100,
+    });
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
   });

@@ -7,7 +7,8 @@ import { Test } from '@nestjs/testing';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { decodeChatRequest } from '@litesession/chat-protocol';
 import { turnIdFor } from './turn-id';
-import { RocketMQProducer, SessionChannels, type SendOptions } from '@litesession/rocketmq';
+import { RocketMQProducer, SessionChannels } from '@litesession/rocketmq';
+import { FakeProducer } from '../testing/fake-producer';
 import { InMemorySessionChannels } from '@litesession/rocketmq/testing';
 import { CHAT_LIMITS, DRAIN_GRACE_MS, GATEWAY_NODE_ID, REQUEST_RESENDS } from '../config/gateway.tokens';
 import { DrainState } from '../health/drain-state';
@@ -19,23 +20,6 @@ import { ChatGateway } from './chat.gateway';
 import { TurnRequests } from './turn-requests';
 import { RequestResender } from './request-resender';
 import { SessionLogReader } from '../session/session-log-reader';
-
-/** Stands in for the producer: records what chat.send queued, or fails on demand. */
-class FakeProducer {
-  readonly sent: Array<{ topic: string; body: unknown; options: SendOptions }> = [];
-  readonly published: Array<{ sessionId: string; event: unknown; options: unknown }> = [];
-  failure: Error | undefined;
-  async publish(sessionId: string, event: unknown, options: unknown): Promise<{ messageId: string }> {
-    if (this.failure) throw this.failure;
-    this.published.push({ sessionId, event, options });
-    return { messageId: `p${this.published.length}` };
-  }
-  async send(topic: string, body: Buffer, options: SendOptions = {}): Promise<{ messageId: string }> {
-    if (this.failure) throw this.failure;
-    this.sent.push({ topic, body: JSON.parse(body.toString('utf8')), options });
-    return { messageId: `m${this.sent.length}` };
-  }
-}
 
 describe('ChatGateway (chat.send)', () => {
   let app: INestApplication;

@@ -1,44 +1,14 @@
-import { type INestApplication, Logger } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER } from '@nestjs/core';
-import { Test } from '@nestjs/testing';
+import type { INestApplication } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { CancelTurn, decodeChatRequest } from '@litesession/chat-protocol';
-import { RocketMQProducer, SessionChannels, type SendOptions } from '@litesession/rocketmq';
 import { eventually, InMemorySessionChannels } from '@litesession/rocketmq/testing';
-import { AdmissionModule } from '../admission/admission.module';
-import { RequestResender } from '../chat/request-resender';
 import { turnIdFor } from '../chat/turn-id';
-import { TurnRequests } from '../chat/turn-requests';
-import { validateGatewayEnv } from '../config/gateway.env';
-import { CHAT_LIMITS, DRAIN_GRACE_MS, GATEWAY_NODE_ID, REQUEST_RESENDS } from '../config/gateway.tokens';
-import { DrainState } from '../health/drain-state';
-import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { BrokerStatus } from '../session/broker-status';
-import { SessionLogReader } from '../session/session-log-reader';
+import { FakeProducer } from '../testing/fake-producer';
+import { httpFaceApp } from '../testing/http-face-testing-module';
 import { corsOptions } from './cors-options';
-import { HttpAdmission } from './http-admission';
-import { HttpErrorFilter } from './http-error.filter';
 import { SessionEventsController } from './session-events.controller';
 import { SessionsController } from './sessions.controller';
-import { SessionStreams } from './session-streams';
-
-/** Stands in for the producer: records what the routes queued, or fails on demand. */
-class FakeProducer {
-  readonly sent: Array<{ topic: string; body: unknown; options: SendOptions }> = [];
-  readonly published: Array<{ sessionId: string; event: unknown; options: unknown }> = [];
-  failure: Error | undefined;
-  async publish(sessionId: string, event: unknown, options: unknown): Promise<{ messageId: string }> {
-    if (this.failure) throw this.failure;
-    this.published.push({ sessionId, event, options });
-    return { messageId: `p${this.published.length}` };
-  }
-  async send(topic: string, body: Buffer, options: SendOptions = {}): Promise<{ messageId: string }> {
-    if (this.failure) throw this.failure;
-    this.sent.push({ topic, body: JSON.parse(body.toString('utf8')), options });
-    return { messageId: `m${this.sent.length}` };
-  }
-}
 
 /** Any answer of the routes: the fields the tests read. */
 interface Answer {
@@ -74,35 +44,12 @@ describe('the HTTP/SSE face (in-memory channels)', () => {
   beforeEach(async () => {
     producer = new FakeProducer();
     channels = new InMemorySessionChannels();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          validate: () => validateGatewayEnv({ SESSION_SECRET: 'x'.repeat(32), AUTH_MODE: 'anonymous' }),
-        }),
-        AdmissionModule.forRoot(),
-      ],
+    app = await httpFaceApp({
       controllers: [SessionsController, SessionEventsController],
-      providers: [
-        { provide: SessionChannels, useValue: channels },
-        { provide: RocketMQProducer, useValue: producer },
-        { provide: GATEWAY_NODE_ID, useValue: 'node-a' },
-        { provide: DRAIN_GRACE_MS, useValue: 50 },
-        { provide: REQUEST_RESENDS, useValue: { afterMs: 600_000, times: 0 } },
-        { provide: CHAT_LIMITS, useValue: { maxTextChars: 20, eventsPerSecond: 5 } },
-        DrainState,
-        GatewayMetrics,
-        BrokerStatus,
-        RequestResender,
-        TurnRequests,
-        SessionLogReader,
-        HttpAdmission,
-        { provide: APP_FILTER, useClass: HttpErrorFilter },
-        SessionStreams,
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication();
+      channels,
+      producer,
+      maxTextChars: 20,
+    });
     app.enableCors(corsOptions('http://page.example'));
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
