@@ -4,7 +4,7 @@ import {
   CHAT_CONTROL_TOPIC,
   CHAT_REQUESTS_TOPIC,
   CHAT_TOPIC,
-  GATEWAY_GROUP,
+  gatewayGroup,
 } from '@litesession/chat-protocol';
 import { RocketMQModule } from '@litesession/rocketmq';
 import { type GatewayEnv, validateGatewayEnv } from './config/gateway.env';
@@ -21,7 +21,10 @@ import { SessionModule } from './session/session.module';
       inject: [ConfigService],
       useFactory: (config: ConfigService<GatewayEnv, true>) => ({
         endpoints: config.get('ROCKETMQ_ENDPOINTS', { infer: true }),
-        sessionChannels: { parentTopic: CHAT_TOPIC, consumerGroup: GATEWAY_GROUP },
+        sessionChannels: {
+          parentTopic: CHAT_TOPIC,
+          consumerGroup: gatewayGroup(config.get('GATEWAY_GROUP_INDEX', { infer: true })),
+        },
         producerTopics: [CHAT_REQUESTS_TOPIC, CHAT_CONTROL_TOPIC],
         coalesceAcks: config.get('ROCKETMQ_COALESCE_ACKS', { infer: true }) === 'true',
         receiveLingerMs: config.get('ROCKETMQ_RECEIVE_LINGER_MS', { infer: true }),

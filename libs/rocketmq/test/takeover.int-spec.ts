@@ -1,11 +1,12 @@
 /**
  * A session moves from node A to node B (both real OS processes on the real broker): after A is killed
  * with SIGKILL mid-stream, after A unsubscribes gracefully, and while A is still alive (Exclusive group:
- * the newest subscriber wins). B resumes from A's last delivered seq + 1 and nothing is lost.
+ * the newest subscriber wins). B resumes from A's last delivered seq + 1 and nothing is lost. Nodes of two
+ * different groups (a group per gateway node) both keep the session and each gets all of it.
  */
 import type { INestApplicationContext } from '@nestjs/common';
 import type { RocketMQProducer } from '../src';
-import { testSessionId } from './support/broker-endpoints';
+import { SECOND_GATEWAY_GROUP, testSessionId } from './support/broker-endpoints';
 import { recordMeasurement } from '../src/lib/testing/measurements';
 import { expectContiguous, startPublisher } from './support/publisher';
 import { SubscriberProcess } from './support/subscriber-process';
@@ -17,8 +18,8 @@ describe('session takeover between processes', () => {
   let app: INestApplicationContext;
   let producer: RocketMQProducer;
   const processes: SubscriberProcess[] = [];
-  const node = (sessionIds: string[] = []) => {
-    const process = SubscriberProcess.start({ sessionIds });
+  const node = (sessionIds: string[] = [], env: Record<string, string> = {}) => {
+    const process = SubscriberProcess.start({ sessionIds, env });
     processes.push(process);
     return process;
   };
@@ -120,5 +121,30 @@ describe('session takeover between processes', () => {
     const aSeqs = a.events(sessionId).map((e) => e.seq as number);
     expectContiguous(aSeqs, 0, aSeqs.length - 1);
     expect(aSeqs.length).toBeGreaterThanOrEqual(fromSeq);
+  });
+
+  it('nodes of two groups both keep a session and each gets every event of it, live, none evicted', async () => {
+    const sessionId = testSessionId('two-groups');
+    const [a, b] = [node([sessionId]), node([], { CONSUMER_GROUP: SECOND_GATEWAY_GROUP })];
+    await Promise.all([a.ready(), b.ready()]);
+    const streaming = stream(sessionId);
+    await a.waitUntil(() => a.events(sessionId).length >= 60, 30_000, '60 events on A');
+    const joinedAt = a.lastSeq(sessionId) + 1;
+    b.send(`subscribe ${sessionId} 0`);
+    await b.waitFor((l) => l.kind === 'subscribed', 10_000, 'subscribed on B');
+    await streaming;
+    await a.waitUntil(() => a.lastSeq(sessionId) === TOTAL - 1, 60_000, `seq ${TOTAL - 1} on A`);
+    await b.waitUntil(() => b.lastSeq(sessionId) === TOTAL - 1, 60_000, `seq ${TOTAL - 1} on B`);
+    // Longer than the revocation check (2 s): an eviction would have shown by now.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    for (const subscriber of [a, b]) {
+      expectContiguous(
+        subscriber.events(sessionId).map((e) => e.seq as number),
+        0,
+        TOTAL - 1,
+      );
+      expect(subscriber.lines.some((l) => l.kind === 'revoked')).toBe(false);
+    }
+    expect(joinedAt).toBeGreaterThan(0); // B joined a session A was already reading
   });
 });

@@ -37,12 +37,18 @@ export async function mqadmin(config: ToolConfig, version: string, args: string[
     .join('\n');
 }
 
-/** Every mqadmin call that brings topics and groups to the declared state (create or update). */
-export function provisioningCommands(config: ToolConfig): string[][] {
+/** mqadmin JVMs run at once while provisioning: each is mostly start-up time, so a few overlap well. */
+const PROVISIONING_CONCURRENCY = 4;
+
+/**
+ * Every mqadmin call that brings topics and groups to the declared state (create or update): the topics
+ * first (a lite group names its parent topic), then the groups.
+ */
+export function provisioningCommands(config: ToolConfig): string[][][] {
   const namesrv = namesrvAddress(config);
   return [
-    ...topics(config).map((topic) => topicCommand(topic, namesrv, config.clusterName)),
-    ...groups().map((group) => groupCommand(group, namesrv, config.clusterName)),
+    topics(config).map((topic) => topicCommand(topic, namesrv, config.clusterName)),
+    groups(config).map((group) => groupCommand(group, namesrv, config.clusterName)),
   ];
 }
 
@@ -52,28 +58,52 @@ export function provisioningCommands(config: ToolConfig): string[][] {
  * groups in its store, so one that restarts keeps them, and a new or wiped one has no marker).
  */
 export async function provision(config: ToolConfig, version: string): Promise<void> {
-  const commands = provisioningCommands(config);
-  const fingerprint = createHash('sha256').update(JSON.stringify({ version, commands })).digest('hex');
+  const stages = provisioningCommands(config);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify({ version, commands: stages.flat() }))
+    .digest('hex');
   const markers = brokerRoles(config).map((role) => brokerStorePaths(config, role).provisionedMarker);
   if (markers.every((marker) => readMarker(marker) === fingerprint)) {
     say('topics and groups already provisioned');
     return;
   }
-  for (const args of commands) {
-    const output = await mqadmin(config, version, args).catch((error: unknown) => {
-      throw new ProvisioningError(`mqadmin ${args.join(' ')} failed: ${(error as Error).message}`);
-    });
-    // With -c, mqadmin reports one line per broker it reached.
-    if ((output.match(/success/gi) ?? []).length < config.brokers) {
-      throw new ProvisioningError(
-        `mqadmin ${args.join(' ')} did not report success on ${config.brokers} broker(s):\n${output}`,
-      );
-    }
-    say(`provisioned: ${args[0]} ${args[args.indexOf(args[0] === 'updateTopic' ? '-t' : '-g') + 1]}`);
+  for (const stage of stages) {
+    await inParallel(stage, PROVISIONING_CONCURRENCY, (args) => provisionOne(config, version, args));
   }
   for (const marker of markers) {
     writeFileSync(marker, JSON.stringify({ fingerprint, at: new Date().toISOString() }));
   }
+}
+
+async function provisionOne(config: ToolConfig, version: string, args: string[]): Promise<void> {
+  const output = await mqadmin(config, version, args).catch((error: unknown) => {
+    throw new ProvisioningError(`mqadmin ${args.join(' ')} failed: ${(error as Error).message}`);
+  });
+  // With -c, mqadmin reports one line per broker it reached.
+  if ((output.match(/success/gi) ?? []).length < config.brokers) {
+    throw new ProvisioningError(
+      `mqadmin ${args.join(' ')} did not report success on ${config.brokers} broker(s):\n${output}`,
+    );
+  }
+  say(`provisioned: ${args[0]} ${args[args.indexOf(args[0] === 'updateTopic' ? '-t' : '-g') + 1]}`);
+}
+
+/** Runs `task` for every item, at most `limit` at a time; the first failure is thrown once all have settled. */
+async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await task(item).catch((error: unknown) => failures.push(error));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failures.length > 0) throw failures[0];
 }
 
 /** Broker names that `mqadmin clusterList` shows registered in `cluster`. */

@@ -2,6 +2,7 @@
 const FLAGS: Record<string, string> = {
   '--brokers': 'ROCKETMQ_BROKERS',
   '--proxies': 'ROCKETMQ_PROXIES',
+  '--gateway-groups': 'ROCKETMQ_GATEWAY_GROUPS',
 };
 
 export class UsageError extends Error {

@@ -18,6 +18,9 @@ const USAGE = `usage: npm run rocketmq -- <command>
                      starts only what is not running (e.g. a killed broker), waiting until each is ready
     --brokers N      brokers broker-a, broker-b, ... (1-4; ROCKETMQ_BROKERS), ports 100 apart
     --proxies N      proxies (1-2; ROCKETMQ_PROXIES); the second one's ports are the first's + 100
+    --gateway-groups N
+                     lite groups gateway-0 … gateway-{N-1} (default 8; ROCKETMQ_GATEWAY_GROUPS): one per
+                     gateway node running at once (its GATEWAY_GROUP_INDEX)
   stop               stop every server this tool started in the folder (by their recorded pids)
   status [--brokers N] [--proxies N]
                      show which servers run, their pids and the endpoint (exit 3 when not running)
@@ -30,7 +33,7 @@ const USAGE = `usage: npm run rocketmq -- <command>
 
 settings (environment): ROCKETMQ_VERSION, ROCKETMQ_DIR, ROCKETMQ_NAMESRV_PORT, ROCKETMQ_BROKER_PORT,
   ROCKETMQ_PROXY_PORT, ROCKETMQ_PROXY_REMOTING_PORT, ROCKETMQ_BROKERS, ROCKETMQ_PROXIES,
-  ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES`;
+  ROCKETMQ_GATEWAY_GROUPS, ROCKETMQ_LITE_TOPIC_EXPIRATION_MINUTES`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -34,6 +34,7 @@ describe('loadToolConfig', () => {
       ports: { namesrv: 9876, broker: 10911, proxyGrpc: 8081, proxyRemoting: 8080 },
       brokers: 1,
       proxies: 1,
+      gatewayGroups: 8,
       pinnedVersion: undefined,
       liteTopicExpirationMinutes: 1440,
       gc: 'g1',

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_GATEWAY_GROUPS } from '@litesession/chat-protocol';
 import { type BasePorts, portOverlaps, portsOf, proxyPorts } from './ports';
 import {
   type BrokerRole,
@@ -27,6 +28,8 @@ export interface ToolConfig extends ClusterShape {
   readonly proxies: number;
   /** Pin a version (e.g. `5.5.0`) instead of asking Maven for the newest 5.5.x. */
   readonly pinnedVersion: string | undefined;
+  /** Gateway lite groups provisioned, gateway-0 … gateway-{n-1}: one per gateway node running at once. */
+  readonly gatewayGroups: number;
   /** Lite topics idle longer than this are deleted by the broker (minutes; -1 = never). */
   readonly liteTopicExpirationMinutes: number;
   /** The broker's and the proxy's garbage collector (the NameServer always runs SerialGC). */
@@ -38,6 +41,9 @@ export interface ToolConfig extends ClusterShape {
 
 export const JVM_GCS = ['g1', 'parallel', 'serial'] as const;
 export type JvmGc = (typeof JVM_GCS)[number];
+
+/** Upper bound on ROCKETMQ_GATEWAY_GROUPS: each one is an mqadmin call at provisioning. */
+export const MAX_GATEWAY_GROUPS = 1024;
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
@@ -53,9 +59,9 @@ export function loadToolConfig(env: NodeJS.ProcessEnv = process.env): ToolConfig
     }
     return value;
   };
-  const count = (name: string, max: number): number => {
+  const count = (name: string, max: number, fallback = 1): number => {
     const raw = env[name];
-    if (raw === undefined || raw === '') return 1;
+    if (raw === undefined || raw === '') return fallback;
     const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
     if (!(value >= 1 && value <= max)) {
       problems.push(`${name} must be a whole number from 1 to ${max} (got "${raw}")`);
@@ -64,6 +70,7 @@ export function loadToolConfig(env: NodeJS.ProcessEnv = process.env): ToolConfig
   };
   const brokers = count('ROCKETMQ_BROKERS', MAX_BROKERS);
   const proxies = count('ROCKETMQ_PROXIES', MAX_PROXIES);
+  const gatewayGroups = count('ROCKETMQ_GATEWAY_GROUPS', MAX_GATEWAY_GROUPS, DEFAULT_GATEWAY_GROUPS);
   const ports = {
     namesrv: port('ROCKETMQ_NAMESRV_PORT', 9876),
     broker: port('ROCKETMQ_BROKER_PORT', 10911),
@@ -114,6 +121,7 @@ export function loadToolConfig(env: NodeJS.ProcessEnv = process.env): ToolConfig
     brokers,
     proxies,
     pinnedVersion,
+    gatewayGroups,
     liteTopicExpirationMinutes,
     gc,
     proxyGrpcEpoll: epollRaw === 'true',

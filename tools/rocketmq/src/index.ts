@@ -24,7 +24,7 @@ export { mqadmin, provision } from './admin';
 export { ensureArtifacts } from './artifacts';
 export {
   CHAT_TOPIC,
-  GATEWAY_GROUP,
+  gatewayGroup,
   CHAT_REQUESTS_TOPIC,
   SCHEDULER_GROUP,
   SCHEDULER_HISTORY_GROUP,

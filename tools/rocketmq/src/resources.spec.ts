@@ -1,13 +1,5 @@
 import { loadToolConfig } from './config';
-import {
-  CHAT_TOPIC,
-  GATEWAY_GROUP,
-  type GroupSpec,
-  groupCommand,
-  groups,
-  topicCommand,
-  topics,
-} from './resources';
+import { CHAT_TOPIC, type GroupSpec, groupCommand, groups, topicCommand, topics } from './resources';
 
 const NAMESRV = '127.0.0.1:9876';
 const CLUSTER = 'DefaultCluster';
@@ -68,7 +60,7 @@ describe('topicCommand', () => {
 
 describe('groupCommand', () => {
   it('creates the lite group with the long --attributes option, unordered delivery and 3 retries', () => {
-    const [gateway] = groups();
+    const [gateway] = groups({ gatewayGroups: 1 });
     if (!gateway) throw new Error('no group is provisioned');
 
     expect(groupCommand(gateway, NAMESRV, CLUSTER)).toEqual([
@@ -78,7 +70,7 @@ describe('groupCommand', () => {
       '-c',
       'DefaultCluster',
       '-g',
-      'gateway',
+      'gateway-0',
       '-o',
       'false',
       '-r',
@@ -89,7 +81,7 @@ describe('groupCommand', () => {
   });
 
   it('never uses -a, which means something else to updateSubGroup', () => {
-    const [gateway] = groups();
+    const [gateway] = groups({ gatewayGroups: 1 });
     if (!gateway) throw new Error('no group is provisioned');
 
     expect(groupCommand(gateway, NAMESRV, CLUSTER)).not.toContain('-a');
@@ -143,14 +135,32 @@ describe('provisioned resources', () => {
     ]);
   });
 
-  it('binds the gateway and scheduler reader groups to their lite topics, exclusively; the scheduler group is concurrent', () => {
-    expect(groups()).toEqual([
-      {
-        name: GATEWAY_GROUP,
-        orderly: false,
-        retryMaxTimes: 3,
-        lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
-      },
+  it('provisions gateway-0 … gateway-7 unless ROCKETMQ_GATEWAY_GROUPS says otherwise', () => {
+    const names = (env: NodeJS.ProcessEnv) =>
+      groups(loadToolConfig(env))
+        .map((group) => group.name)
+        .filter((name) => name.startsWith('gateway-'));
+
+    expect(names({})).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((index) => `gateway-${index}`));
+    expect(names({ ROCKETMQ_GATEWAY_GROUPS: '2' })).toEqual(['gateway-0', 'gateway-1']);
+  });
+
+  it('refuses a gateway group count that is not 1 … 1024', () => {
+    for (const raw of ['0', '-1', '1025', 'many', '1.5']) {
+      expect(() => loadToolConfig({ ROCKETMQ_GATEWAY_GROUPS: raw })).toThrow(/ROCKETMQ_GATEWAY_GROUPS/);
+    }
+  });
+
+  it('binds each gateway group and the scheduler reader groups to their lite topics, exclusively; the scheduler group is concurrent', () => {
+    const gatewayGroup = (name: string) => ({
+      name,
+      orderly: false,
+      retryMaxTimes: 3,
+      lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive', clientQuota: 20000, maxEventCount: 10000 },
+    });
+    expect(groups({ gatewayGroups: 2 })).toEqual([
+      gatewayGroup('gateway-0'),
+      gatewayGroup('gateway-1'),
       {
         name: 'llm-scheduler',
         orderly: false,

@@ -6,13 +6,13 @@ import {
   CHAT_CONTROL_TOPIC,
   CHAT_REQUESTS_TOPIC,
   CHAT_TOPIC,
-  GATEWAY_GROUP,
-  GROUPS,
+  gatewayGroup,
   SCHEDULER_CONTROL_GROUP,
   SCHEDULER_GROUP,
   SCHEDULER_HISTORY_GROUP,
   SCHEDULER_RETRY_BACKOFF,
   TOPICS,
+  topologyGroups,
 } from '@litesession/chat-protocol';
 import type { ToolConfig } from './config';
 
@@ -42,7 +42,7 @@ export {
   CHAT_TOPIC,
   CHAT_REQUESTS_TOPIC,
   CHAT_CONTROL_TOPIC,
-  GATEWAY_GROUP,
+  gatewayGroup,
   SCHEDULER_GROUP,
   SCHEDULER_HISTORY_GROUP,
   SCHEDULER_CONTROL_GROUP,
@@ -70,8 +70,8 @@ export function topics(config: ToolConfig): TopicSpec[] {
   return [...product, { name: TRANSPORT_FIFO_TEST_TOPIC, type: 'FIFO' }];
 }
 
-export function groups(): GroupSpec[] {
-  const product = GROUPS.map((group): GroupSpec => ({
+export function groups(config: Pick<ToolConfig, 'gatewayGroups'>): GroupSpec[] {
+  const product = topologyGroups(config.gatewayGroups).map((group): GroupSpec => ({
     name: group.name,
     orderly: group.orderly,
     retryMaxTimes: group.retryMaxTimes,
@@ -91,7 +91,7 @@ export function groups(): GroupSpec[] {
       exponentialRetry: { ...SCHEDULER_RETRY_BACKOFF },
     },
     {
-      // Used only by libs/rocketmq/test/probes/takeover-fifo-group.probe.ts, to show why `gateway` is not orderly.
+      // Used only by libs/rocketmq/test/probes/takeover-fifo-group.probe.ts, to show why the gateway groups are not orderly.
       name: 'probe-fifo',
       orderly: true,
       retryMaxTimes: 3,

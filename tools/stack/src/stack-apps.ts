@@ -55,9 +55,11 @@ export function nodeSpecs(
   gatewayEnv: Readonly<Record<string, string>>,
 ): NodeProcessSpec[] {
   const labelWidth = Math.max(...[...config.gateways, config.scheduler].map((node) => node.id.length));
-  const gateways = config.gateways.map((node) =>
+  const gateways = config.gateways.map((node, index) =>
     spec(GATEWAY, node, config, labelWidth, {
       GATEWAY_NODE_ID: node.id,
+      // A lite group of its own per node: each gets every event of the sessions it serves.
+      GATEWAY_GROUP_INDEX: String(index),
       SESSION_SECRET: config.sessionSecret,
       ROCKETMQ_ENDPOINTS: rocketmqEndpoint,
       DEMO_DIR,

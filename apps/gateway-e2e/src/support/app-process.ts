@@ -77,6 +77,11 @@ export class AppProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** Settles once the process is gone and its output drained. */
+  get exited(): Promise<void> {
+    return this.closed;
+  }
+
   /** Signals the process by its own pid and waits until it is gone. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     if (this.running) this.child.kill(signal);

@@ -36,6 +36,15 @@ export class ChatClient {
     return client;
   }
 
+  /** Opens `other`'s session as another device would, on `gateway`: the same user and resume token, from seq 0. */
+  static async joining(other: ChatClient, gateway: GatewayProcess): Promise<ChatClient> {
+    if (!other.session) throw new Error('the other client has no session yet');
+    const client = new ChatClient(other.user);
+    client.session = other.session;
+    await client.connectTo(gateway);
+    return client;
+  }
+
   /** The highest seq received, or undefined before the first event. */
   get lastSeq(): number | undefined {
     return this.events.at(-1)?.seq;

@@ -20,6 +20,19 @@ const E2E_GATEWAY_ENV = {
   NEW_SESSIONS_PER_USER_PER_MINUTE: '100000',
 };
 
+/**
+ * GATEWAY_GROUP_INDEX of the gateways running now: each live node gets one of its own (the lowest free),
+ * as a deployment gives them, so that nodes serving one session never evict each other.
+ */
+const groupIndexesInUse = new Set<number>();
+
+function claimGroupIndex(): number {
+  let index = 0;
+  while (groupIndexesInUse.has(index)) index += 1;
+  groupIndexesInUse.add(index);
+  return index;
+}
+
 /** A gateway node (apps/gateway) as its own process. */
 export class GatewayProcess {
   private constructor(
@@ -28,11 +41,17 @@ export class GatewayProcess {
   ) {}
 
   static async start(nodeId: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
+    const groupIndex = claimGroupIndex();
+    const release = () => groupIndexesInUse.delete(groupIndex);
     const node = await AppProcess.start({
       app: 'gateway',
       name: `gateway ${nodeId}`,
-      env: { GATEWAY_NODE_ID: nodeId, ...E2E_GATEWAY_ENV, ...env },
+      env: { GATEWAY_NODE_ID: nodeId, GATEWAY_GROUP_INDEX: String(groupIndex), ...E2E_GATEWAY_ENV, ...env },
+    }).catch((error: unknown) => {
+      release();
+      throw error;
     });
+    void node.exited.then(release);
     return new GatewayProcess(node, nodeId);
   }
 

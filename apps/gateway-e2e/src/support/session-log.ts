@@ -16,19 +16,36 @@ export async function completedText(
   session: SessionRef,
   headers: Record<string, string> = {},
 ): Promise<string> {
+  const events = await readSessionEvents(gatewayUrl, session, headers, (seen) =>
+    seen.some((event) => event.type === 'turn.completed'),
+  );
+  const completed = events.find((event) => event.type === 'turn.completed');
+  if (completed === undefined) throw new Error('the log has no turn.completed');
+  return completed.text ?? '';
+}
+
+/**
+ * The session's events (`chat.event`) over SSE from seq 0, read until `enough(events so far)` holds or
+ * the stream ends; `headers` adds a credential.
+ */
+export async function readSessionEvents(
+  gatewayUrl: string,
+  session: SessionRef,
+  headers: Record<string, string>,
+  enough: (events: readonly ChatEventPayload[]) => boolean,
+): Promise<ChatEventPayload[]> {
   const response = await fetch(`${gatewayUrl}/v1/sessions/${session.sessionId}/events`, {
     headers: { ...headers, 'X-Resume-Token': session.resumeToken },
   });
   const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
-  let completed: string | undefined;
+  const events: ChatEventPayload[] = [];
   const parser = createParser({
     onEvent: (event) => {
-      const payload = event.event === 'chat.event' ? (JSON.parse(event.data) as ChatEventPayload) : undefined;
-      if (payload?.type === 'turn.completed') completed = payload.text ?? '';
+      if (event.event === 'chat.event') events.push(JSON.parse(event.data) as ChatEventPayload);
     },
   });
   try {
-    while (completed === undefined) {
+    while (!enough(events)) {
       const chunk = await reader?.read();
       if (!chunk || chunk.done) break;
       parser.feed(chunk.value);
@@ -36,6 +53,5 @@ export async function completedText(
   } finally {
     await reader?.cancel();
   }
-  if (completed === undefined) throw new Error('the log has no turn.completed');
-  return completed;
+  return events;
 }

@@ -19,6 +19,7 @@ describe('validateGatewayEnv', () => {
       ROCKETMQ_COALESCE_ACKS: 'false',
       ROCKETMQ_RECEIVE_LINGER_MS: 0,
       CORS_ORIGINS: '',
+      GATEWAY_GROUP_INDEX: 0,
     });
     expect(env.GATEWAY_NODE_ID).toMatch(/^[A-Za-z0-9_.-]+$/);
   });
@@ -29,6 +30,13 @@ describe('validateGatewayEnv', () => {
     }
     for (const origins of ['javascript:alert(1)', 'https://a.b/path', '*,https://a.b']) {
       expect(() => validateGatewayEnv({ ...jwt, CORS_ORIGINS: origins })).toThrow(/CORS_ORIGINS/);
+    }
+  });
+
+  it('takes GATEWAY_GROUP_INDEX as a whole number 0 … 1023', () => {
+    expect(validateGatewayEnv({ ...jwt, GATEWAY_GROUP_INDEX: '3' }).GATEWAY_GROUP_INDEX).toBe(3);
+    for (const index of ['-1', '1024', 'one', '1.5']) {
+      expect(() => validateGatewayEnv({ ...jwt, GATEWAY_GROUP_INDEX: index })).toThrow(/GATEWAY_GROUP_INDEX/);
     }
   });
 

@@ -123,6 +123,19 @@ export class GatewayEnv extends ServiceEnv(3000) {
   })
   CORS_ORIGINS = '';
 
+  /**
+   * This node's lite group, `gateway-{index}` (tools/rocketmq provisions gateway-0 … gateway-7 unless
+   * ROCKETMQ_GATEWAY_GROUPS says more). Every gateway node running at the same time needs its own index, so
+   * that each one serving a session gets all of its events (several devices on one session); a node that
+   * replaces a dead one takes its index. Two live nodes with one index evict each other from the sessions
+   * they share (`session_moved`).
+   */
+  @EnvInt(0)
+  @IsInt()
+  @Min(0)
+  @Max(1023)
+  GATEWAY_GROUP_INDEX = 0;
+
   /** Ack each received batch of session events in one call to the proxy (notes §8.2, docs/rocketmq.md). */
   @IsIn(['true', 'false'], { message: 'ROCKETMQ_COALESCE_ACKS must be true or false' })
   ROCKETMQ_COALESCE_ACKS: 'true' | 'false' = 'false';

@@ -20,8 +20,21 @@ export const CHAT_CONTROL_TOPIC = 'chat-control';
  */
 export const CHAT_TRANSCRIPT_TOPIC = 'chat-transcript';
 
-/** Lite group of the gateway nodes on `chat`. */
-export const GATEWAY_GROUP = 'gateway';
+/**
+ * Lite group of gateway node `index` (GATEWAY_GROUP_INDEX) on `chat`. Every live node has its own group,
+ * because a group delivers each message once: in an Exclusive group a node that subscribes a session
+ * evicts the node that served it, and a Shared group hands each message to one subscriber only. With a
+ * group per node, every node serving a session gets all of its events, so several devices can follow one
+ * session on any nodes (docs/architecture.md). A node restarted with its index takes its group back.
+ */
+export function gatewayGroup(index: number): string {
+  if (!Number.isSafeInteger(index) || index < 0) {
+    throw new RangeError(`a gateway group index is an integer >= 0 (got ${String(index)})`);
+  }
+  return `gateway-${index}`;
+}
+/** Gateway groups provisioned unless told otherwise (tools/rocketmq ROCKETMQ_GATEWAY_GROUPS): gateway-0 … gateway-7. */
+export const DEFAULT_GATEWAY_GROUPS = 8;
 /** The schedulers' group on `chat-requests`. */
 export const SCHEDULER_GROUP = 'llm-scheduler';
 /** Lite group the schedulers read a session's log with (the conversation, before each turn). */
@@ -67,17 +80,32 @@ export const TOPICS: readonly TopicSettings[] = [
   { name: CHAT_TRANSCRIPT_TOPIC, type: 'LITE' },
 ];
 
-export const GROUPS: readonly GroupSettings[] = [
-  {
-    name: GATEWAY_GROUP,
-    // Not orderly on purpose: in a FIFO group the messages a killed node had fetched keep the session
-    // blocked for the whole invisible time (60 s measured), even after another node re-subscribes at an
-    // offset. Order and exactly-once per reader come from `seq` in @litesession/rocketmq instead.
-    // Exclusive: one node serves a session at a time and a new subscriber takes it over at once.
-    orderly: false,
-    retryMaxTimes: 3,
-    lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive' },
-  },
+/**
+ * Every consumer group, with `gatewayGroups` gateway groups (gateway-0 … gateway-{n-1}): at least one per
+ * gateway node that runs at the same time.
+ */
+export function topologyGroups(gatewayGroups: number = DEFAULT_GATEWAY_GROUPS): GroupSettings[] {
+  if (!Number.isSafeInteger(gatewayGroups) || gatewayGroups < 1) {
+    throw new RangeError(`gatewayGroups is an integer >= 1 (got ${String(gatewayGroups)})`);
+  }
+  const gateways = Array.from({ length: gatewayGroups }, (_, index) => ({
+    name: gatewayGroup(index),
+    ...GATEWAY_GROUP_SETTINGS,
+  }));
+  return [...gateways, ...SCHEDULER_GROUPS];
+}
+
+const GATEWAY_GROUP_SETTINGS: Omit<GroupSettings, 'name'> = {
+  // Not orderly on purpose: in a FIFO group the messages a killed node had fetched keep the session
+  // blocked for the whole invisible time (60 s measured), even after another node re-subscribes at an
+  // offset. Order and exactly-once per reader come from `seq` in @litesession/rocketmq instead.
+  // Exclusive: a node restarted with the same index takes its sessions over at once from the dead process.
+  orderly: false,
+  retryMaxTimes: 3,
+  lite: { bindTopic: CHAT_TOPIC, subModel: 'Exclusive' },
+};
+
+const SCHEDULER_GROUPS: readonly GroupSettings[] = [
   {
     name: SCHEDULER_GROUP,
     // Not orderly: a scheduler holds a request for its whole turn, and in an orderly group that locks the

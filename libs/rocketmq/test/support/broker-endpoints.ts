@@ -10,7 +10,10 @@ export function brokerEndpoints(): string {
 }
 
 export const PARENT_TOPIC = 'chat';
-export const GATEWAY_GROUP = 'gateway';
+/** The first gateway node's lite group (tools/rocketmq provisions gateway-0 … gateway-7). */
+export const GATEWAY_GROUP = 'gateway-0';
+/** Another gateway node's group: a session subscribed in both gets every event in each. */
+export const SECOND_GATEWAY_GROUP = 'gateway-1';
 
 /** A fresh, valid session id per test, so runs never see each other's logs. */
 export function testSessionId(label: string): string {

@@ -3,7 +3,7 @@
  * RocketMQModule, subscribing through SessionChannels. Driven by the integration tests.
  *
  * env:    ROCKETMQ_ENDPOINTS, SESSION_IDS (comma-separated, subscribed at start), FROM_SEQ (default 0),
- *         CONSUMER_GROUP (default gateway), STALL_RECOVERY_MS
+ *         CONSUMER_GROUP (default gateway-0), STALL_RECOVERY_MS
  * stdin:  "subscribe <sessionId> <fromSeq>" | "unsubscribe" (all) | "stats" | "exit"
  * stdout: one JSON object per line: started, subscribe-start, subscribed, ready, event, revoked,
  *         undecodable, gap, unsubscribed, stats, error
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     imports: [
       RocketMQModule.forRoot({
         endpoints: env['ROCKETMQ_ENDPOINTS'] ?? '',
-        sessionChannels: { parentTopic: 'chat', consumerGroup: env['CONSUMER_GROUP'] ?? 'gateway' },
+        sessionChannels: { parentTopic: 'chat', consumerGroup: env['CONSUMER_GROUP'] ?? 'gateway-0' },
         startupTimeoutMs: 15_000,
         revocationCheckIntervalMs: 500,
         ...(env['STALL_RECOVERY_MS'] ? { stallRecoveryMs: Number(env['STALL_RECOVERY_MS']) } : {}),

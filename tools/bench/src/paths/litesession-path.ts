@@ -115,6 +115,7 @@ async function startNodes(broker: BrokerHandle, options: PathOptions): Promise<R
         port,
         env: {
           GATEWAY_NODE_ID: `bench-gateway-${i + 1}`,
+          GATEWAY_GROUP_INDEX: String(i),
           SESSION_SECRET: sessionSecret,
           ROCKETMQ_ENDPOINTS: endpoint,
           DRAIN_GRACE_MS: '0',

@@ -8,7 +8,7 @@ export type SessionListener = (event: SessionEvent) => void;
 
 /** Why a subscription ended without the subscriber asking. */
 export type RevocationReason =
-  /** Another process subscribed the session (the group is Exclusive: one node serves a session at a time). */
+  /** Another process of this consumer group subscribed the session (Exclusive: one client per group has it). */
   | 'taken_over'
   /** Re-positioning the session's subscription failed at the broker. */
   | 'resubscribe_failed';

@@ -3,8 +3,8 @@ import { liteTopicFor, sessionIdFor } from '../session/session-id';
 import type { SessionChannelsHost } from './session-channels-host';
 
 /**
- * Periodic check against the consumer's own view: sessions the broker moved to another node (Exclusive
- * eviction) are revoked, and broker subscriptions nobody here uses any more are released.
+ * Periodic check against the consumer's own view: sessions the broker moved to another client of this
+ * process's consumer group (Exclusive eviction) are revoked, and broker subscriptions nobody here uses any more are released.
  */
 export function reconcileSessions(host: SessionChannelsHost, logger: Logger): void {
   const consumer = host.consumer();
@@ -13,7 +13,9 @@ export function reconcileSessions(host: SessionChannelsHost, logger: Logger): vo
   for (const [sessionId, fanout] of host.sessions) {
     if (!subscribed.has(liteTopicFor(sessionId)) && !host.serial.isBusy(sessionId)) {
       host.forget(sessionId);
-      logger.log(`Session ${sessionId} was taken over by another node`);
+      // Expected when a process of the group takes over a dead one's sessions; between two live processes
+      // it means they share a group that should be theirs alone.
+      logger.warn(`Session ${sessionId} was taken over by another client of this consumer group`);
       fanout.revokeAll('taken_over');
     }
   }
