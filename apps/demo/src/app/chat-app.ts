@@ -29,7 +29,7 @@ const ERRORS: Record<string, string> = {
   rate_limited: 'Slow down a little: too many messages at once.',
   invalid_payload: 'That message cannot be sent (too long?).',
   timeout: 'No gateway answered in time. Is the stack running?',
-  session_moved: 'This chat was opened in another tab or window. Reload to continue here.',
+  session_moved: 'Another gateway node took this chat over. Reload to continue here.',
   disconnected: 'Connection lost. Reconnecting…',
   closed: 'Offline for a moment: send it again once connected.',
 };
