@@ -2,7 +2,8 @@
  * The demo page (apps/demo) in headless Chromium, as a person uses it: Chromium → the page served by
  * gateway A → @litesession/client over Socket.IO → two gateway processes → RocketMQ 5.5 → one LLM scheduler
  * (simulated model, ~3 s per reply). Gateway A dies (SIGKILL) while the reply streams; the page must fall
- * over to gateway B and end with the whole reply, once.
+ * over to gateway B and end with the whole reply, once. Replies are rendered as Markdown, and a reply
+ * quoting hostile HTML runs none of it.
  *
  * Needs Debian's Chromium (`apt-get install -y chromium`, which `npm test` runs itself as root); without
  * it this test fails with that message, it never skips.
@@ -69,7 +70,7 @@ describe('the demo page in a browser', () => {
 
     // The page shows exactly the turn's reply: what the log says it was, nothing doubled or lost.
     expect(completed?.text).toBeDefined();
-    expect(shown).toBe(completed?.text);
+    expect(shown).toBe(completed?.text?.trim());
     expect(shown.startsWith('[turn 1] This is your first message.')).toBe(true);
     expect(shown.startsWith(beforeKill)).toBe(true);
     expect(words(shown)).toHaveLength(60); // SIM_REPLY_TOKENS words, one per token
@@ -84,5 +85,31 @@ describe('the demo page in a browser', () => {
 
     const screenshot = await page.screenshot('gateway-sigkill-finished');
     process.stdout.write(`screenshot of the finished page: ${screenshot}\n`);
+  });
+
+  it('renders a reply as Markdown and runs none of the HTML it quotes', async () => {
+    const a = nodeA as GatewayProcess;
+    const xss = await (browser as ChromiumSession).newPage();
+    await xss.open(a.url);
+    await xss.waitConnectedTo('node-a');
+    // The simulated model quotes the previous message in its next reply: the page renders it as Markdown.
+    const hostile =
+      '<img src="x" onerror="window.__pwned = 1"><script>window.__pwned = 2</script>' +
+      '**bold** [link](javascript:window.__pwned=3)';
+    await xss.send(hostile);
+    await xss.waitForReplyStatus('completed');
+    await xss.send('and now?');
+    const replies = xss.page.locator('[data-testid="assistant-message"][data-status="completed"]');
+    await replies.nth(1).waitFor({ timeout: 60_000 });
+    const reply = replies.nth(1).getByTestId('assistant-text');
+
+    expect(await reply.locator('strong').textContent()).toBe('bold');
+    expect(await reply.locator('[onerror], script, a[href^="javascript"]').count()).toBe(0);
+    expect(await reply.locator('a').getAttribute('rel')).toBe('noopener noreferrer');
+    // The quote was on the page for the rest of the reply: a handler left in place would have run by now.
+    expect(await xss.page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+    // What the user typed is shown as typed, not rendered.
+    expect(await xss.page.getByTestId('user-message').first().textContent()).toBe(hostile);
+    expect((await reply.textContent())?.startsWith('[turn 2] Before this you said: "bold link')).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import type { TurnView } from '@litesession/client';
 import { el } from './dom';
+import { renderMarkdown } from './markdown';
 
 interface TurnRow {
   user: HTMLLIElement;
@@ -7,6 +8,8 @@ interface TurnRow {
   assistant: HTMLLIElement;
   bubble: HTMLElement;
   meta: HTMLElement;
+  /** The reply text the bubble shows now (rendering again only when it changed). */
+  shownText: string;
 }
 
 const STATUS_BADGES: Partial<Record<TurnView['status'], [label: string, tone: string]>> = {
@@ -31,7 +34,9 @@ export class ConversationView {
     const row = this.rows.get(turn.turnId) ?? this.add(turn.turnId);
     row.userBubble.textContent = turn.userText;
     row.user.hidden = turn.userText === '';
-    row.bubble.textContent = turn.text;
+    // Replies are Markdown (sanitized); what the user typed is shown as typed.
+    if (row.shownText !== turn.text) renderMarkdown(row.bubble, turn.text);
+    row.shownText = turn.text;
     row.assistant.dataset['status'] = turn.status;
     row.assistant.setAttribute('aria-busy', String(turn.status === 'queued' || turn.status === 'streaming'));
     row.meta.replaceChildren(...this.badges(turn, nodes));
@@ -50,14 +55,14 @@ export class ConversationView {
     const userBubble = el('div', 'bubble');
     const user = el('li', 'message user', userBubble);
     user.dataset['testid'] = 'user-message';
-    const bubble = el('div', 'bubble');
+    const bubble = el('div', 'bubble markdown');
     bubble.dataset['testid'] = 'assistant-text';
     const meta = el('div', 'meta');
     const assistant = el('li', 'message assistant', bubble, meta);
     assistant.dataset['testid'] = 'assistant-message';
     assistant.dataset['turnId'] = turnId;
     this.list.append(user, assistant);
-    const row: TurnRow = { user, userBubble, assistant, bubble, meta };
+    const row: TurnRow = { user, userBubble, assistant, bubble, meta, shownText: '' };
     this.rows.set(turnId, row);
     return row;
   }

@@ -122,9 +122,12 @@ export class DemoPage {
     await this.page.getByTestId('send-button').click();
   }
 
-  /** The text of the newest assistant bubble. */
+  /**
+   * The text of the newest assistant bubble, as rendered (the reply is Markdown, so the text of its
+   * paragraphs, without the source's trailing space).
+   */
   async replyText(): Promise<string> {
-    return (await this.page.getByTestId('assistant-text').last().textContent()) ?? '';
+    return ((await this.page.getByTestId('assistant-text').last().textContent()) ?? '').trim();
   }
 
   /** `data-status` of the newest assistant bubble: queued, streaming, completed, failed or cancelled. */
