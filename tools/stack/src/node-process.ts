@@ -7,7 +7,9 @@ import { createInterface } from 'node:readline';
 export interface NodeProcessSpec {
   /** Shown before each of its output lines, e.g. `node-a`. */
   name: string;
-  /** Arguments to `node`, e.g. `['-r', '@swc-node/register', 'apps/gateway/src/main.ts']`. */
+  /** The program to run. @default this `node` */
+  command?: string;
+  /** Its arguments, e.g. `['-r', '@swc-node/register', 'apps/gateway/src/main.ts']` for `node`. */
   args: readonly string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -35,7 +37,7 @@ export class NodeProcessError extends Error {
 const TAIL_LINES = 30;
 const POLL_MS = 250;
 
-/** One child `node` process of the stack: output prefixed with its name, a readiness wait, stop by its own pid. */
+/** One child process of the stack (a `node` app, or the local model's server): output prefixed with its name, a readiness wait, stop by its own pid. */
 export class NodeProcess {
   readonly exited: Promise<Exit>;
   private readonly tail: string[] = [];
@@ -68,7 +70,7 @@ export class NodeProcess {
   }
 
   static spawn(spec: NodeProcessSpec): NodeProcess {
-    const child = spawn(process.execPath, spec.args, {
+    const child = spawn(spec.command ?? process.execPath, spec.args, {
       cwd: spec.cwd,
       env: spec.env,
       stdio: ['ignore', 'pipe', 'pipe'],

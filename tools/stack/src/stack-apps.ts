@@ -53,6 +53,7 @@ export function nodeSpecs(
   config: StackConfig,
   rocketmqEndpoint: string,
   gatewayEnv: Readonly<Record<string, string>>,
+  llmEnv: Readonly<Record<string, string>> = { LLM_PROVIDER: process.env['LLM_PROVIDER'] || 'simulated' },
 ): NodeProcessSpec[] {
   const labelWidth = Math.max(...[...config.gateways, config.scheduler].map((node) => node.id.length));
   const gateways = config.gateways.map((node, index) =>
@@ -69,7 +70,7 @@ export function nodeSpecs(
   const scheduler = spec(SCHEDULER, config.scheduler, config, labelWidth, {
     SCHEDULER_NODE_ID: config.scheduler.id,
     ROCKETMQ_ENDPOINTS: rocketmqEndpoint,
-    LLM_PROVIDER: process.env['LLM_PROVIDER'] || 'simulated',
+    ...llmEnv,
   });
   return [...gateways, scheduler];
 }

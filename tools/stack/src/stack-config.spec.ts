@@ -53,4 +53,24 @@ describe('loadStackConfig', () => {
       "the stack's ports overlap: 3000, 3001, 3100, 3100",
     );
   });
+
+  it('runs the simulated model unless --model or STACK_MODEL asks for the local one', () => {
+    expect(loadStackConfig({}).model).toBe('simulated');
+    expect(loadStackConfig({}, ['--model', 'local'])).toMatchObject({ model: 'local', modelPort: 8090 });
+    expect(loadStackConfig({ STACK_MODEL_PORT: '9000' }, ['--model=local']).modelPort).toBe(9000);
+    expect(loadStackConfig({ STACK_MODEL: 'local' }).model).toBe('local');
+    expect(loadStackConfig({ STACK_MODEL: 'local' }, ['--model', 'simulated']).model).toBe('simulated');
+  });
+
+  it('refuses an unknown model or argument, and a model port that another node has', () => {
+    expect(() => loadStackConfig({}, ['--model', 'gpt'])).toThrow(
+      '--model (or STACK_MODEL) must be simulated or local (got "gpt")',
+    );
+    expect(() => loadStackConfig({}, ['--model'])).toThrow('(got "")');
+    expect(() => loadStackConfig({}, ['--verbose'])).toThrow('unknown argument "--verbose"');
+    expect(() => loadStackConfig({ STACK_MODEL_PORT: '3001' }, ['--model', 'local'])).toThrow(
+      "the stack's ports overlap",
+    );
+    expect(loadStackConfig({ STACK_MODEL_PORT: '3001' }).model).toBe('simulated'); // unused without it
+  });
 });

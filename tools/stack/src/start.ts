@@ -26,6 +26,7 @@ import { requireFreePorts } from './ports';
 import { DEV_GATEWAY_ENV, nodeSpecs, requireAppSources, ROOT } from './stack-apps';
 import { loadStackConfig, type StackConfig } from './stack-config';
 import { toMessage } from '@litesession/edge/errors';
+import { startLocalModel, type StackLlm, SIMULATED_LLM } from './local-model';
 
 /** swc-node compiles each app on its first start; three at once on two cores take a while. */
 const READY_TIMEOUT_MS = 120_000;
@@ -87,13 +88,16 @@ class RunningStack {
 }
 
 async function main(): Promise<number> {
-  const config = loadStackConfig();
+  const config = loadStackConfig(process.env, process.argv.slice(2));
   const rocketmq = loadToolConfig();
   requireAppSources();
   await requireFreePorts(config.host, [
     [config.balancerPort, 'dev balancer, STACK_PORT'],
     ...config.gateways.map(({ id, port }): [number, string] => [port, `${id}, STACK_GATEWAY_PORTS`]),
     [config.scheduler.port, `${config.scheduler.id}, STACK_SCHEDULER_PORT`],
+    ...(config.model === 'local'
+      ? [[config.modelPort, 'local model server, STACK_MODEL_PORT'] as [number, string]]
+      : []),
   ]);
   const stack = new RunningStack(rocketmq);
   try {
@@ -103,9 +107,18 @@ async function main(): Promise<number> {
     const demoFailure = await demoBuild;
     if (demoFailure) say(`the demo page did not build; the stack starts without it:\n${demoFailure}`);
     if (stack.isStopping) return stack.failed ? 1 : 0;
+    let llm: StackLlm = SIMULATED_LLM;
+    if (config.model === 'local') {
+      const local = await startLocalModel(config, say);
+      stack.nodes.push(local.server);
+      llm = local.llm;
+      if (stack.isStopping) return stack.failed ? 1 : 0;
+    }
     say('starting the gateway nodes and the scheduler from sources');
-    stack.nodes = nodeSpecs(config, proxyEndpoint(rocketmq), DEV_GATEWAY_ENV).map((spec) =>
-      NodeProcess.spawn(spec),
+    stack.nodes.push(
+      ...nodeSpecs(config, proxyEndpoint(rocketmq), DEV_GATEWAY_ENV, llm.env).map((spec) =>
+        NodeProcess.spawn(spec),
+      ),
     );
     const ready = Promise.all(stack.nodes.map((node) => node.waitReady(READY_TIMEOUT_MS)));
     if ((await Promise.race([ready.then(() => 'ready' as const), stack.stopRequested])) !== 'ready')
@@ -115,7 +128,7 @@ async function main(): Promise<number> {
       port: config.balancerPort,
       backends: config.gateways.map(({ port }) => `http://${config.host}:${port}`),
     });
-    printSummary(config, rocketmq, broker, stack, demoFailure === undefined);
+    printSummary(config, rocketmq, broker, stack, demoFailure === undefined, llm);
     reportUnexpectedExits(stack);
     await stack.stopRequested;
     return stack.failed ? 1 : 0;
@@ -166,6 +179,7 @@ function printSummary(
   broker: ClusterInfo,
   stack: RunningStack,
   demoBuilt: boolean,
+  llm: StackLlm,
 ): void {
   const clientUrl = stack.balancer?.url ?? '';
   const url = (port: number, route: string) => `http://${config.host}:${port}${route}`;
@@ -187,6 +201,7 @@ ${nodeLines.join('\n')}
       : 'was already running, left running on exit'
   }
   Broker logs: ${path.relative(ROOT, path.join(rocketmq.dir, 'logs')) || rocketmq.dir}
+  Model:       ${llm.description}
   Auth:        anonymous mode (development only: anyone who reaches the nodes can open sessions; docs/security.md)
   SESSION_SECRET: ${config.secretSource === 'generated' ? 'random for this run (set SESSION_SECRET to keep resume tokens valid across runs)' : 'from the environment'}
   Stop: Ctrl-C
