@@ -82,6 +82,12 @@ export class ConversationView {
           : 'The gateway node that delivered this reply.';
       badges.push(via);
     }
+    if (turn.model) {
+      const model = el('span', 'badge model', turn.model);
+      model.dataset['testid'] = 'turn-model';
+      model.title = 'The model that wrote this reply.';
+      badges.push(model);
+    }
     if (turn.restarts > 0) {
       const restarted = el(
         'span',

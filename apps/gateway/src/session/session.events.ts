@@ -6,6 +6,9 @@ export interface SessionSocketData {
   sessionId: string;
 }
 
+/** Longer names are not relayed: the log is written by schedulers, but clients show this verbatim. */
+const MAX_MODEL_NAME_LENGTH = 200;
+
 export function toChatEvent(event: SessionEvent): ChatEventPayload {
   const payload: ChatEventPayload = {
     sessionId: event.sessionId,
@@ -17,5 +20,7 @@ export function toChatEvent(event: SessionEvent): ChatEventPayload {
   if (event.text !== undefined) payload.text = event.text;
   const attempt = attemptOf(event);
   if (attempt !== undefined) payload.attempt = attempt;
+  const model = event.data?.['model'];
+  if (typeof model === 'string' && model.length <= MAX_MODEL_NAME_LENGTH) payload.model = model;
   return payload;
 }

@@ -10,5 +10,7 @@ export interface ChatMessage {
  */
 export abstract class LlmProvider {
   abstract readonly name: string;
+  /** The model clients are told answers (`model` of `turn.started` / `turn.restarted`). */
+  abstract readonly model: string;
   abstract stream(conversation: readonly ChatMessage[], signal: AbortSignal): AsyncIterable<string>;
 }

@@ -11,6 +11,9 @@ export interface OpenAiLlmOptions {
 /** Any OpenAI-compatible chat completions endpoint that streams (OpenAI, vLLM, Ollama, …), via the official SDK. */
 export class OpenAiLlmProvider extends LlmProvider {
   readonly name = 'openai';
+  get model(): string {
+    return this.options.model;
+  }
   private readonly client: OpenAI;
 
   constructor(private readonly options: OpenAiLlmOptions) {

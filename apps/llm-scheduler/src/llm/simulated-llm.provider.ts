@@ -16,6 +16,7 @@ const FILLER = 'and so the answer keeps streaming one token after another until 
  */
 export class SimulatedLlmProvider extends LlmProvider {
   readonly name = 'simulated';
+  readonly model = 'simulated';
 
   constructor(private readonly options: SimulatedLlmOptions) {
     super();

@@ -22,6 +22,11 @@ export class TurnGeneration {
   private readonly logger = new Logger(TurnGeneration.name);
   private readonly active = new Set<AbortController>();
 
+  /** The model that answers, as clients are told. */
+  get model(): string {
+    return this.llm.model;
+  }
+
   constructor(
     private readonly llm: LlmProvider,
     @Inject(TURN_SETTINGS) private readonly settings: TurnSettings,

@@ -21,6 +21,7 @@ import { TurnLedger } from '@litesession/chat-protocol';
 /** A model that replies with fixed tokens, a few ms apart, and remembers what it was asked. */
 class ScriptedModel extends LlmProvider {
   readonly name = 'scripted';
+  readonly model = 'scripted-model';
   readonly asked: ChatMessage[][] = [];
   failAfter: number | undefined;
   gapMs = 2;
@@ -128,6 +129,7 @@ describe('TurnRunner', () => {
     const tokens = written.filter((e) => e.type === 'token').map((e) => e.text);
     expect(tokens.join('')).toBe('Hello there');
     expect(written.at(-1)?.text).toBe('Hello there');
+    expect(written[1]?.data).toMatchObject({ model: 'scripted-model' }); // who answers, for the clients
   });
 
   it('gives the model the whole conversation, read back from the log', async () => {

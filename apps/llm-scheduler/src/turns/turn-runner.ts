@@ -141,7 +141,7 @@ export class TurnRunner {
         // earlier attempt's events with turn.restarted; a turn the log does not show yet starts as usual.
         await write({
           type: earlier ? TurnEvent.TurnRestarted : TurnEvent.TurnStarted,
-          data: { node: this.settings.nodeId },
+          data: { node: this.settings.nodeId, model: this.generation.model },
         });
         if (earlier || attempt > 1) this.metrics.takeovers.inc();
         ledger.observe({ type: TurnEvent.UserMessage, turnId, text: request.text });

@@ -29,6 +29,8 @@ export interface ChatEventPayload {
   ts: number;
   /** The writer's attempt at the turn: after a `turn.restarted`, only its attempt's events count. */
   attempt?: string;
+  /** On `turn.started` and `turn.restarted`: the model that answers (e.g. `simulated`). */
+  model?: string;
 }
 
 /**

@@ -36,6 +36,16 @@ describe('TurnViews', () => {
     expect(views.get('a')).toMatchObject({ status: 'completed', text: 'Hi there!' });
   });
 
+  it('names the model of the latest start or restart', () => {
+    const views = new TurnViews();
+    views.apply(ev('user.message', 'm', 'hello'));
+    expect(views.get('m')?.model).toBeUndefined();
+    views.apply({ ...ev('turn.started', 'm'), model: 'simulated' });
+    expect(views.get('m')?.model).toBe('simulated');
+    views.apply({ ...ev('turn.restarted', 'm'), model: 'smollm2-135m-instruct' });
+    expect(views.get('m')?.model).toBe('smollm2-135m-instruct');
+  });
+
   it('turn.restarted throws the shown reply away and counts the restart', () => {
     const views = fold([
       ev('user.message', 'a', 'q'),

@@ -6,16 +6,18 @@ type Apply = (turn: TurnView, event: ChatEvent) => void;
 // How each event type changes its turn (docs/protocol.md). Types not listed are ignored.
 const APPLY: Readonly<Record<string, Apply>> = {
   'user.message': () => undefined, // opens the turn (below); a repeat of the same turnId changes nothing
-  'turn.started': (turn) => {
+  'turn.started': (turn, event) => {
     turn.status = 'streaming';
     turn.text = '';
+    if (event.model !== undefined) turn.model = event.model;
   },
   token: (turn, event) => {
     turn.status = 'streaming';
     turn.text += event.text ?? '';
   },
-  'turn.restarted': (turn) => {
+  'turn.restarted': (turn, event) => {
     // The model's output starts over; an ending seen before it no longer counts (it is written again).
+    if (event.model !== undefined) turn.model = event.model;
     turn.status = 'streaming';
     turn.text = '';
     turn.restarts += 1;

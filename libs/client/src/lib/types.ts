@@ -1,21 +1,14 @@
-import type { HandshakeAuth } from '@litesession/chat-protocol';
+import type { ChatEventPayload, HandshakeAuth } from '@litesession/chat-protocol';
 import type { LiteSessionError } from './errors';
 
 export type { HandshakeAuth };
 
-/** One event of the session's log, as pushed by the gateway in `chat.event` (docs/protocol.md). */
-export interface ChatEvent {
-  sessionId: string;
-  /** 0, 1, 2, … per session, without gaps. */
-  seq: number;
+/**
+ * One event of the session's log, as pushed by the gateway in `chat.event` (docs/protocol.md): the wire
+ * contract's payload, with `turnId` left out rather than undefined when an event has none.
+ */
+export interface ChatEvent extends Omit<ChatEventPayload, 'turnId'> {
   turnId?: string;
-  /** `user.message`, `turn.started`, `token`, `turn.completed`, `turn.failed`, `turn.cancelled`, `turn.restarted`, or a later addition. */
-  type: string;
-  text?: string;
-  /** Milliseconds since the epoch, set by the writer. */
-  ts: number;
-  /** The writer's attempt at the turn: after a `turn.restarted`, only its attempt's events count. */
-  attempt?: string;
 }
 
 /** What the log says about one turn, folded for display. */
@@ -30,6 +23,8 @@ export interface TurnView {
   restarts: number;
   /** The reason of a `turn.failed`. */
   error?: string;
+  /** The model that answers, from the turn's latest `turn.started` / `turn.restarted`. */
+  model?: string;
 }
 
 /** Where the client's connection stands. */
