@@ -2,12 +2,26 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenAiLlmProvider } from './openai-llm.provider';
 
-/** A loopback OpenAI-compatible endpoint that streams a fixed reply as server-sent events. */
+/**
+ * A loopback OpenAI-compatible endpoint that lists `models` and streams a reply as server-sent events.
+ * Unit-test stand-in only: the model suite runs the provider against llama-cpp-python's real server.
+ */
 function fakeEndpoint(
   respond: (body: { model: string; messages: unknown[] }, res: import('node:http').ServerResponse) => void,
+  models: string[] = ['tiny'],
 ) {
   const requests: Array<{ auth: string | undefined; body: { model: string; messages: unknown[] } }> = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
+    if (req.method === 'GET' && req.url?.endsWith('/models')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          object: 'list',
+          data: models.map((id) => ({ id, object: 'model', created: 1, owned_by: 'me' })),
+        }),
+      );
+      return;
+    }
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => {
@@ -19,8 +33,8 @@ function fakeEndpoint(
   return { server, requests };
 }
 
-const chunk = (content: string) =>
-  `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+const chunk = (content: string, finishReason: string | null = null) =>
+  `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: finishReason }] })}\n\n`;
 
 describe('OpenAiLlmProvider (against a loopback OpenAI-compatible server)', () => {
   let endpoint: ReturnType<typeof fakeEndpoint>;
@@ -28,8 +42,8 @@ describe('OpenAiLlmProvider (against a loopback OpenAI-compatible server)', () =
 
   afterEach(() => new Promise((resolve) => endpoint.server.close(resolve)));
 
-  async function listen(respond: Parameters<typeof fakeEndpoint>[0]) {
-    endpoint = fakeEndpoint(respond);
+  async function listen(respond: Parameters<typeof fakeEndpoint>[0], models?: string[]) {
+    endpoint = fakeEndpoint(respond, models);
     await new Promise<void>((resolve) => endpoint.server.listen(0, '127.0.0.1', resolve));
     baseURL = `http://127.0.0.1:${(endpoint.server.address() as AddressInfo).port}/v1`;
   }
@@ -38,7 +52,7 @@ describe('OpenAiLlmProvider (against a loopback OpenAI-compatible server)', () =
     await listen((_body, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(chunk('Hel'));
-      res.write(chunk('lo'));
+      res.write(chunk('lo', 'stop'));
       res.end('data: [DONE]\n\n');
     });
     const model = new OpenAiLlmProvider({ baseURL, apiKey: 'k-123', model: 'tiny' });
@@ -80,5 +94,39 @@ describe('OpenAiLlmProvider (against a loopback OpenAI-compatible server)', () =
     }
     expect(tokens).toEqual(['one']);
     endpoint.server.closeAllConnections();
+  });
+
+  const drain = async (model: OpenAiLlmProvider) => {
+    const tokens: string[] = [];
+    for await (const token of model.stream([{ role: 'user', content: 'hi' }], new AbortController().signal))
+      tokens.push(token);
+    return tokens;
+  };
+
+  it('fails a reply whose stream ends before a finish reason (the server went away)', async () => {
+    await listen((_body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(chunk('half a '));
+      res.end(); // no finish_reason, no [DONE]
+    });
+    await expect(drain(new OpenAiLlmProvider({ baseURL, apiKey: 'k', model: 'tiny' }))).rejects.toThrow(
+      'the reply stopped before the model finished it',
+    );
+  });
+
+  it('refuses a model the server does not list, before asking for a reply, and checks again later', async () => {
+    await listen(
+      (_body, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(chunk('answered anyway', 'stop'));
+      },
+      ['other-model'],
+    );
+    const model = new OpenAiLlmProvider({ baseURL, apiKey: 'k', model: 'tiny' });
+    await expect(drain(model)).rejects.toThrow(
+      'the server does not serve the model "tiny" (it lists: other-model); check LLM_MODEL',
+    );
+    await expect(drain(model)).rejects.toThrow('does not serve the model "tiny"');
+    expect(endpoint.requests).toEqual([]); // no chat completion was asked for
   });
 });
