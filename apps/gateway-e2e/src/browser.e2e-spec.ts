@@ -88,10 +88,10 @@ describe('the demo page in a browser', () => {
   });
 
   it('renders a reply as Markdown and runs none of the HTML it quotes', async () => {
-    const a = nodeA as GatewayProcess;
+    const b = nodeB as GatewayProcess; // node A died in the test above
     const xss = await (browser as ChromiumSession).newPage();
-    await xss.open(a.url);
-    await xss.waitConnectedTo('node-a');
+    await xss.open(b.url);
+    await xss.waitConnectedTo('node-b');
     // The simulated model quotes the previous message in its next reply: the page renders it as Markdown.
     const hostile =
       '<img src="x" onerror="window.__pwned = 1"><script>window.__pwned = 2</script>' +
