@@ -76,6 +76,7 @@ describe('@litesession/client end to end', () => {
       text: reply,
       status: 'completed',
       restarts: 0,
+      model: 'simulated',
     });
   });
 

@@ -76,7 +76,15 @@ export async function startNodes(
     node('chaos-s1'),
     node('chaos-s2'),
   ]);
-  const base = { host: HOST, balancerPort: 0, sessionSecret, secretSource: 'generated' as const };
+  // The drill's faults are about RocketMQ and our nodes, so the simulated model answers (steady, fast).
+  const base = {
+    host: HOST,
+    balancerPort: 0,
+    sessionSecret,
+    secretSource: 'generated' as const,
+    model: 'simulated' as const,
+    modelPort: 0,
+  };
   const specs = [
     ...nodeSpecs(
       { ...base, gateways: [g1, g2] as StackNode[], scheduler: s1 as StackNode },

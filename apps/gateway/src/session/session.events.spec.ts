@@ -7,6 +7,7 @@ const stored = (data?: Record<string, unknown>): SessionEvent => ({
   type: 'turn.started',
   ts: 1000,
   turnId: 't1',
+  messageId: 'm4',
   ...(data === undefined ? {} : { data }),
 });
 
