@@ -55,16 +55,26 @@ async function serve(port: number, measure: boolean): Promise<number> {
   await waitUntilAnswers(server.readyUrl, 120_000, exited);
   say(`${LOCAL_MODEL.label} answers at ${server.baseUrl} as model "${server.model}"`);
   if (!measure) return exited;
-  const conversation = [
-    { role: 'user' as const, content: 'What is a message queue? Answer in two sentences.' },
+  // A different question each run, so llama.cpp's prompt cache cannot hide the prompt's cost.
+  const questions = [
+    'What is a message queue? Answer in two sentences.',
+    'Why do mobile networks drop connections? Answer briefly.',
+    'Name three uses of a durable log.',
   ];
-  await timeReply(server.baseUrl, server.model, conversation, 16); // warm-up: the first request loads more
-  for (let run = 1; run <= 3; run += 1) {
-    const timing = await timeReply(server.baseUrl, server.model, conversation, 128);
+  await timeReply(server.baseUrl, server.model, [{ role: 'user', content: 'Hello' }], 16); // warm-up
+  const timings = [];
+  for (const [run, question] of questions.entries()) {
+    const timing = await timeReply(server.baseUrl, server.model, [{ role: 'user', content: question }], 128);
+    timings.push(timing);
     say(
-      `run ${run}: first token ${timing.firstTokenMs} ms, ${timing.tokens} tokens, ${timing.tokensPerSecond} tokens/s`,
+      `run ${run + 1}: first token ${timing.firstTokenMs} ms, ${timing.tokens} tokens, ${timing.tokensPerSecond} tokens/s`,
     );
   }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  say(
+    `median of ${timings.length}: first token ${median(timings.map((t) => t.firstTokenMs))} ms, ` +
+      `${median(timings.map((t) => t.tokensPerSecond))} tokens/s`,
+  );
   stop();
   await exited;
   return 0;
