@@ -1,4 +1,5 @@
 import { CLIENT_MESSAGE_ID_PATTERN } from '@litesession/chat-protocol';
+import { LiteSessionError } from './errors';
 
 /**
  * A random `clientMessageId` (32 hex characters, within the protocol's 1-64 of `[A-Za-z0-9_-]`).
@@ -19,4 +20,16 @@ export function createClientMessageId(): string {
 /** True for a valid `clientMessageId` (1-64 characters from `[A-Za-z0-9_-]`). */
 export function isClientMessageId(value: string): boolean {
   return CLIENT_MESSAGE_ID_PATTERN.test(value);
+}
+
+/**
+ * The given `clientMessageId`, or a new one.
+ * @throws LiteSessionError `invalid_payload` for an id the gateway would refuse.
+ */
+export function clientMessageIdFor(given: string | undefined): string {
+  const id = given ?? createClientMessageId();
+  if (!isClientMessageId(id)) {
+    throw new LiteSessionError('invalid_payload', 'clientMessageId must be 1-64 characters of [A-Za-z0-9_-]');
+  }
+  return id;
 }

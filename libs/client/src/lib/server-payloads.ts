@@ -20,6 +20,12 @@ export function parseRenewal(value: unknown): SessionRenewedPayload | undefined 
   return { resumeToken, resumeTokenExpiresAt };
 }
 
+/** The broker state a `server.status` reports, or undefined for anything else. */
+export function parseServerStatus(value: unknown): 'ok' | 'unavailable' | undefined {
+  const broker = isRecord(value) ? value['broker'] : undefined;
+  return broker === 'ok' || broker === 'unavailable' ? broker : undefined;
+}
+
 /** True for a well-formed `chat.event` payload (further fields pass through untouched). */
 export function isChatEvent(value: unknown): value is ChatEvent {
   if (!isRecord(value)) return false;
