@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { findChromium } from '@litesession/test-runner';
+import { findChromium } from '@litesession/test-runner-tools';
 import type { ChatEvent } from './chat-client';
 import { ROOT } from './app-process';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { freePort } from '@litesession/stack-tools';
-import { canInstallDebianPackages, findOnPath, installDebianPackage } from '@litesession/test-runner';
+import { canInstallDebianPackages, findOnPath, installDebianPackage } from '@litesession/test-runner-tools';
 import { stopOnInterrupt } from './cleanup';
 
 const HOST = '127.0.0.1';
