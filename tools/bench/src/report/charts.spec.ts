@@ -1,20 +1,29 @@
 import type { BenchResults } from '../results';
-import { renderCharts } from './charts';
+import { benchCharts, renderCharts } from './charts';
 import { benchResultsFixture } from './results.fixture';
+import { CHART_PALETTE } from './vega-chart';
 
-function chart(results: BenchResults, file: string): { svg: string; alt: string } {
-  const found = renderCharts(results).find((c) => c.file === file);
-  expect(found).toBeDefined();
-  return found ?? { svg: '', alt: '' };
+interface SpecView {
+  title: { text: string; subtitle?: string };
+  data: { values: Array<Record<string, unknown>> };
+  encoding: {
+    x: { scale?: { type?: string }; title: string };
+    y: { scale?: { type?: string }; title: string };
+    color: { scale: { domain: string[]; range: string[] } };
+    strokeDash?: { scale: { domain: string[]; range: number[][] } };
+  };
 }
 
-function legend(svg: string): string[] {
-  return [...svg.matchAll(/<text x="[\d.]+" y="[\d.]+">([^<]*)<\/text>/g)].map(([, name]) => name);
+/** The parts of a chart's Vega-Lite spec that these tests read. */
+function spec(results: BenchResults, file: string): SpecView & { alt: string } {
+  const found = benchCharts(results).find((c) => c.file === file);
+  if (!found) throw new Error(`no chart ${file}`);
+  return { ...(found.spec as unknown as SpecView), alt: found.alt };
 }
 
-describe('renderCharts', () => {
+describe('benchCharts', () => {
   it('names the four charts of the report', () => {
-    expect(renderCharts(benchResultsFixture()).map((c) => c.file)).toEqual([
+    expect(benchCharts(benchResultsFixture()).map((c) => c.file)).toEqual([
       'latency-vs-load.svg',
       'resume-histogram.svg',
       'memory-ramp.svg',
@@ -23,53 +32,73 @@ describe('renderCharts', () => {
   });
 
   it('draws p50 solid and p99 dashed per path on log axes, one colour per path', () => {
-    const { svg } = chart(benchResultsFixture(), 'latency-vs-load.svg');
-    const polylines = [...svg.matchAll(/<polyline [^>]*>/g)].map(([tag]) => tag);
-    const strokes = polylines.map((tag) => tag.match(/stroke="([^"]*)"/)?.[1]);
+    const { encoding } = spec(benchResultsFixture(), 'latency-vs-load.svg');
 
-    expect(legend(svg)).toEqual(
-      ['LiteSession p50', 'LiteSession p99', 'Direct p50', 'Direct p99'].concat(
-        'Redis Streams p50',
-        'Redis Streams p99',
-      ),
-    );
-    expect(polylines.map((tag) => tag.includes('stroke-dasharray'))).toEqual([
-      false,
-      true,
-      false,
-      true,
-      false,
-      true,
+    expect(encoding.x.scale?.type).toBe('log');
+    expect(encoding.y.scale?.type).toBe('log');
+    expect(encoding.color.scale.domain).toEqual([
+      'LiteSession p50',
+      'LiteSession p99',
+      'Direct p50',
+      'Direct p99',
+      'Redis Streams p50',
+      'Redis Streams p99',
     ]);
-    expect(new Set(strokes).size).toBe(3);
-    expect(strokes[0]).toBe(strokes[1]);
+    const dashes = encoding.strokeDash?.scale.range ?? [];
+    expect(dashes.map((dash) => dash[1] !== 0)).toEqual([false, true, false, true, false, true]);
+    const colors = encoding.color.scale.range;
+    expect(new Set(colors).size).toBe(3);
+    expect(colors[0]).toBe(colors[1]);
+    expect(colors[0]).toBe(CHART_PALETTE[0]);
   });
 
   it('leaves a path that cannot resume out of the histogram and says so in the alt text', () => {
-    const { svg, alt } = chart(benchResultsFixture(), 'resume-histogram.svg');
+    const { encoding, alt } = spec(benchResultsFixture(), 'resume-histogram.svg');
 
-    expect(legend(svg)).toEqual(['LiteSession', 'Redis Streams']);
+    expect(encoding.color.scale.domain).toEqual(['LiteSession', 'Redis Streams']);
     expect(alt).toContain('not possible for Direct');
   });
 
   it('plots memory in MiB and gives the fitted slope in the alt text', () => {
-    const { svg, alt } = chart(benchResultsFixture(), 'memory-ramp.svg');
+    const { encoding, data, alt } = spec(benchResultsFixture(), 'memory-ramp.svg');
 
-    expect(svg).toContain('Gateway RSS, MiB');
+    expect(encoding.y.title).toBe('Gateway RSS, MiB');
+    expect(data.values.every((row) => typeof row['y'] === 'number' && row['y'] < 10_000)).toBe(true);
     expect(alt).toContain('LiteSession 15.0 KiB/session');
   });
 
   it('adds a delivered = offered reference line to the throughput chart', () => {
-    const { svg } = chart(benchResultsFixture(), 'throughput-vs-load.svg');
+    const { encoding, data } = spec(benchResultsFixture(), 'throughput-vs-load.svg');
 
-    expect(legend(svg)).toContain('Delivered = offered');
-    expect(svg.match(/<polyline /g)).toHaveLength(4);
+    expect(encoding.color.scale.domain[0]).toBe('Delivered = offered');
+    expect(data.values.filter((row) => row['series'] === 'Delivered = offered')).toHaveLength(2);
   });
 
-  it('renders every chart without data', () => {
+  it('leaves points a log axis cannot show out of the data', () => {
+    const results = benchResultsFixture();
+    const [first] = results.ladder;
+    if (first) first.latency = { ...first.latency, p50: 0 };
+    const { data } = spec(results, 'latency-vs-load.svg');
+
+    expect(data.values.every((row) => Number(row['x']) > 0 && Number(row['y']) > 0)).toBe(true);
+  });
+});
+
+describe('renderCharts', () => {
+  it('renders each chart to an SVG with its title and legend', async () => {
+    const charts = await renderCharts(benchResultsFixture());
+    const latency = charts.find((c) => c.file === 'latency-vs-load.svg')?.svg ?? '';
+
+    expect(latency).toMatch(/^<svg /);
+    expect(latency).toContain('Per-token latency vs load');
+    expect(latency).toContain('LiteSession p99');
+    for (const { svg } of charts) expect(svg).not.toMatch(/NaN|Infinity|undefined/);
+  });
+
+  it('renders every chart without data, saying so', async () => {
     const empty: BenchResults = { ...benchResultsFixture(), ladder: [], capacity: [], resume: [] };
 
-    for (const { svg } of renderCharts(empty)) {
+    for (const { svg } of await renderCharts(empty)) {
       expect(svg).toContain('No data');
       expect(svg).not.toMatch(/NaN|Infinity|undefined/);
     }

@@ -1,11 +1,12 @@
 import type { BenchResults, PathName } from '../results';
 import { PATH_ORDER, PATH_SHORT_LABELS } from './format';
-import { histogram, lineChart, type LineSeries } from './svg-chart';
+import type { TopLevelSpec } from 'vega-lite';
+import { histogramSpec, lineChartSpec, renderSvg, type LineSeries } from './vega-chart';
 
-/** One generated chart: the file name it is written under, its SVG and the alt text for its image link. */
+/** One chart of the report: the file its SVG is written to, its Vega-Lite spec and the alt text of its link. */
 export interface BenchChart {
   file: string;
-  svg: string;
+  spec: TopLevelSpec;
   alt: string;
 }
 
@@ -15,8 +16,15 @@ const REFERENCE_COLOR = 6;
 const MIB = 1024 * 1024;
 
 /** The four charts of the report, in the order the report shows them. */
-export function renderCharts(results: BenchResults): BenchChart[] {
+export function benchCharts(results: BenchResults): BenchChart[] {
   return [latencyVsLoad(results), resumeHistogram(results), memoryRamp(results), throughputVsLoad(results)];
+}
+
+/** The charts with their SVGs, for writing next to the report. */
+export function renderCharts(results: BenchResults): Promise<Array<BenchChart & { svg: string }>> {
+  return Promise.all(
+    benchCharts(results).map(async (chart) => ({ ...chart, svg: await renderSvg(chart.spec) })),
+  );
 }
 
 function latencyVsLoad(results: BenchResults): BenchChart {
@@ -33,7 +41,7 @@ function latencyVsLoad(results: BenchResults): BenchChart {
   });
   return {
     file: 'latency-vs-load.svg',
-    svg: lineChart({
+    spec: lineChartSpec({
       title: `Per-token latency vs load (${results.settings.tokensPerSecond} tok/s per session)`,
       xLabel: 'Sessions on one gateway (log scale)',
       yLabel: 'Writer → client latency, ms (log scale)',
@@ -51,7 +59,7 @@ function resumeHistogram(results: BenchResults): BenchChart {
   const notPossible = unsupported.length === 0 ? '' : ` (not possible for ${names(unsupported)})`;
   return {
     file: 'resume-histogram.svg',
-    svg: histogram({
+    spec: histogramSpec({
       title: 'Resume time after SIGKILL of the serving gateway',
       xLabel: 'Handshake answered → first missed event, ms',
       yLabel: 'Sessions',
@@ -72,7 +80,7 @@ function memoryRamp(results: BenchResults): BenchChart {
   );
   return {
     file: 'memory-ramp.svg',
-    svg: lineChart({
+    spec: lineChartSpec({
       title: 'Gateway memory vs open sessions',
       xLabel: 'Open sessions',
       yLabel: 'Gateway RSS, MiB',
@@ -113,7 +121,7 @@ function throughputVsLoad(results: BenchResults): BenchChart {
   }));
   return {
     file: 'throughput-vs-load.svg',
-    svg: lineChart({
+    spec: lineChartSpec({
       title: 'Delivered vs offered tokens per second, one gateway',
       xLabel: 'Offered tokens/s',
       yLabel: 'Delivered tokens/s per gateway',

@@ -1,5 +1,5 @@
 import { PATH_LABELS, type BenchResults, type LadderStep, type PathName } from '../results';
-import { renderCharts } from './charts';
+import { benchCharts } from './charts';
 import {
   formatDeltaMs,
   formatMs,
@@ -52,7 +52,7 @@ export function renderReport(results: BenchResults, chartDir: string): string {
       '### Scheduler takeover after SIGKILL',
       takeoverTable(results.takeover ?? []),
       '### Charts',
-      ...renderCharts(results).map((chart) => `![${chart.alt}](${joinLink(chartDir, chart.file)})`),
+      ...benchCharts(results).map((chart) => `![${chart.alt}](${joinLink(chartDir, chart.file)})`),
     ].join('\n\n') + '\n'
   );
 }

@@ -38,7 +38,7 @@ export async function publishToDocs(
 
 async function writeCharts(results: BenchResults, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  for (const chart of renderCharts(results)) await writeFile(path.join(dir, chart.file), chart.svg);
+  for (const chart of await renderCharts(results)) await writeFile(path.join(dir, chart.file), chart.svg);
 }
 
 function replaceSection(current: string | undefined, section: string, docsFile: string): string {
