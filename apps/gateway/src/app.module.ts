@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { LoggerModule } from 'nestjs-pino';
+import { serviceLoggerParams } from '@litesession/edge';
 import {
   CHAT_CONTROL_TOPIC,
   CHAT_REQUESTS_TOPIC,
@@ -16,6 +18,17 @@ import { SessionModule } from './session/session.module';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateGatewayEnv }),
+    LoggerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<GatewayEnv, true>) =>
+        serviceLoggerParams({
+          service: 'gateway',
+          node: config.get('GATEWAY_NODE_ID', { infer: true }),
+          format: config.get('LOG_FORMAT', { infer: true }),
+          // GATEWAY_DEBUG=1 shows debug/verbose lines, among them the RocketMQ client's routine ones.
+          debug: Boolean(process.env['GATEWAY_DEBUG']),
+        }),
+    }),
     RocketMQModule.forRootAsync({
       isGlobal: true,
       inject: [ConfigService],

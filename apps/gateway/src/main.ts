@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { logUnhandledRejections, toMessage } from '@litesession/edge';
@@ -12,13 +13,9 @@ import { corsOptions } from './http/cors-options';
 import type { GatewayEnv } from './config/gateway.env';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
-    bufferLogs: true,
-    // debug/verbose carry the RocketMQ client's routine lines; GATEWAY_DEBUG=1 shows them.
-    logger: process.env['GATEWAY_DEBUG']
-      ? ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
-      : ['fatal', 'error', 'warn', 'log'],
-  });
+  // Lines wait until the JSON logger (nestjs-pino, app.module) takes over; a failed start still prints.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   const metrics = app.get(GatewayMetrics);
   logUnhandledRejections(new Logger('Process'), () => metrics.unhandledRejections.inc());
   const config = app.get<ConfigService<GatewayEnv, true>>(ConfigService);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { RESOLVED_ROCKETMQ_OPTIONS, type ResolvedRocketMQOptions } from '@litesession/rocketmq';
 import { RocketMQServer } from '@litesession/rocketmq/transport';
 import { AppModule } from './app.module';
@@ -14,12 +15,9 @@ import { logUnhandledRejections, toMessage } from '@litesession/edge';
 
 /** A hybrid Nest app: RocketMQ requests in (custom transport), health and metrics over HTTP. */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule, {
-    bufferLogs: true,
-    logger: process.env['SCHEDULER_DEBUG']
-      ? ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
-      : ['fatal', 'error', 'warn', 'log'],
-  });
+  // Lines wait until the JSON logger (nestjs-pino, app.module) takes over; a failed start still prints.
+  const app = await NestFactory.create(AppModule, { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   const metrics = app.get(SchedulerMetrics);
   logUnhandledRejections(new Logger('Process'), () => metrics.unhandledRejections.inc());
   const config = app.get<ConfigService<SchedulerEnv, true>>(ConfigService);

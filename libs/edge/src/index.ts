@@ -5,3 +5,9 @@ export { validateEnv, EnvValidationError, EnvInt } from './lib/env';
 export { ServiceEnv } from './lib/service-env';
 export { toMessage, toStack } from './lib/describe-error';
 export { logUnhandledRejections } from './lib/process-faults';
+export {
+  serviceLoggerParams,
+  LOG_FORMATS,
+  type LogFormat,
+  type ServiceLoggingOptions,
+} from './lib/service-logging';

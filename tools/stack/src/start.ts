@@ -117,7 +117,11 @@ async function main(): Promise<number> {
     say('starting the gateway nodes and the scheduler from sources');
     stack.nodes.push(
       ...nodeSpecs(config, proxyEndpoint(rocketmq), DEV_GATEWAY_ENV, llm.env).map((spec) =>
-        NodeProcess.spawn(spec),
+        // Someone reads these lines at a terminal: pretty ones, unless LOG_FORMAT says otherwise.
+        NodeProcess.spawn({
+          ...spec,
+          env: { ...spec.env, LOG_FORMAT: process.env['LOG_FORMAT'] || 'pretty' },
+        }),
       ),
     );
     const ready = Promise.all(stack.nodes.map((node) => node.waitReady(READY_TIMEOUT_MS)));

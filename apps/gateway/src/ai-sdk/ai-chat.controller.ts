@@ -98,7 +98,8 @@ export class AiChatController {
         return;
       }
       this.streamTurn(request, response, admitted, history, new TurnChunker(running.turnId)).catch(
-        (error: unknown) => this.logger.warn(`Resuming session ${sessionId} failed: ${toMessage(error)}`),
+        (error: unknown) =>
+          this.logger.warn({ msg: `Resuming session ${sessionId} failed: ${toMessage(error)}`, sessionId }),
       );
     };
     const rearm = () => {
@@ -117,7 +118,7 @@ export class AiChatController {
       });
     } catch (error) {
       release();
-      this.logger.warn(`Could not read session ${sessionId}: ${toMessage(error)}`);
+      this.logger.warn({ msg: `Could not read session ${sessionId}: ${toMessage(error)}`, sessionId });
       throw new HttpRefusal('unavailable', 'Session unavailable; try again');
     }
     if (!decided) rearm();
@@ -174,7 +175,10 @@ export class AiChatController {
       });
       if (finished) void unsubscribe().catch(() => undefined);
     } catch (error) {
-      this.logger.warn(`Could not read session ${admitted.sessionId}: ${toMessage(error)}`);
+      this.logger.warn({
+        msg: `Could not read session ${admitted.sessionId}: ${toMessage(error)}`,
+        sessionId: admitted.sessionId,
+      });
       stream.write([{ type: 'error', errorText: 'Session unavailable; try again' }]);
       finish(false);
     }

@@ -121,7 +121,11 @@ export class RequestResender implements OnApplicationShutdown {
       return;
     }
     if (copy > this.resends.times || failures >= MAX_FAILED_COPIES) {
-      this.logger.warn(`Session ${sessionId}: turn ${turnId} made no progress after ${copy - 1} copies`);
+      this.logger.warn({
+        msg: `Session ${sessionId}: turn ${turnId} made no progress after ${copy - 1} copies`,
+        sessionId,
+        turnId,
+      });
       this.metrics.requestResends.inc({ outcome: 'given_up' });
       turns.release(turnId);
       return;
@@ -129,13 +133,19 @@ export class RequestResender implements OnApplicationShutdown {
     try {
       await queueChatRequest(this.producer, { ...request, resend: copy });
       watch.sentAt = Date.now();
-      this.logger.warn(
-        `Session ${sessionId}: turn ${turnId} made no progress; request sent again (copy ${copy})`,
-      );
+      this.logger.warn({
+        msg: `Session ${sessionId}: turn ${turnId} made no progress; request sent again (copy ${copy})`,
+        sessionId,
+        turnId,
+      });
       this.metrics.requestResends.inc({ outcome: 'sent' });
     } catch (error) {
       // Most likely the broker is still (or again) away: try the same copy again soon, not after afterMs.
-      this.logger.warn(`Session ${sessionId}: copy ${copy} of turn ${turnId} failed: ${toMessage(error)}`);
+      this.logger.warn({
+        msg: `Session ${sessionId}: copy ${copy} of turn ${turnId} failed: ${toMessage(error)}`,
+        sessionId,
+        turnId,
+      });
       this.metrics.requestResends.inc({ outcome: 'failed' });
       this.schedule(watch, copy, before, failures + 1);
       return;

@@ -65,7 +65,10 @@ export class TurnRequests {
     try {
       await queueChatRequest(this.producer, request);
     } catch (error) {
-      this.logger.warn(`A turn request of session ${sessionId} failed: ${toMessage(error)}`);
+      this.logger.warn({
+        msg: `A turn request of session ${sessionId} failed: ${toMessage(error)}`,
+        sessionId,
+      });
       return refused(
         'unavailable',
         'The request could not be queued; send it again with the same clientMessageId',
@@ -89,7 +92,11 @@ export class TurnRequests {
         { parentTopic: CHAT_CONTROL_TOPIC },
       );
     } catch (error) {
-      this.logger.warn(`Cancelling turn ${turnId} of session ${sessionId} failed: ${toMessage(error)}`);
+      this.logger.warn({
+        msg: `Cancelling turn ${turnId} of session ${sessionId} failed: ${toMessage(error)}`,
+        sessionId,
+        turnId,
+      });
       return refused('unavailable', 'The cancellation could not be sent; try again');
     }
     return { ok: true };

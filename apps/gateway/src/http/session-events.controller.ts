@@ -147,12 +147,15 @@ export class SessionEventsController implements BeforeApplicationShutdown {
         if (ended) return void unsubscribe().catch(() => undefined);
         cleanups.push(() =>
           unsubscribe().catch((error: unknown) =>
-            this.logger.warn(`Could not release session ${sessionId}: ${toMessage(error)}`),
+            this.logger.warn({
+              msg: `Could not release session ${sessionId}: ${toMessage(error)}`,
+              sessionId,
+            }),
           ),
         );
       })
       .catch((error: unknown) => {
-        this.logger.warn(`Could not open session ${sessionId}: ${toMessage(error)}`);
+        this.logger.warn({ msg: `Could not open session ${sessionId}: ${toMessage(error)}`, sessionId });
         const busy = error instanceof SessionChannelQuotaError || error instanceof SessionChannelsClosedError;
         refuse({
           code: 'unavailable',

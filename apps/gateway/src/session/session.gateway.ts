@@ -95,7 +95,10 @@ export class SessionGateway
     if (!session) return;
     this.open.delete(socket);
     session.release().catch((error: unknown) => {
-      this.logger.warn(`Could not release session ${socket.data.sessionId}: ${toMessage(error)}`);
+      this.logger.warn({
+        msg: `Could not release session ${socket.data.sessionId}: ${toMessage(error)}`,
+        sessionId: socket.data.sessionId,
+      });
     });
   }
 
@@ -136,7 +139,10 @@ export class SessionGateway
     } catch (error) {
       stopExpiry();
       result.release();
-      this.logger.warn(`Could not open session ${result.sessionId}: ${toMessage(error)}`);
+      this.logger.warn({
+        msg: `Could not open session ${result.sessionId}: ${toMessage(error)}`,
+        sessionId: result.sessionId,
+      });
       const busy = error instanceof SessionChannelQuotaError || error instanceof SessionChannelsClosedError;
       this.refuse(socket, {
         code: 'unavailable',

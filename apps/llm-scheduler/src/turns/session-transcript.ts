@@ -87,7 +87,10 @@ function entriesOf(events: readonly SessionEvent[], logger: Logger): TranscriptE
     const entry = toEntry(event);
     if (entry) byTurn.set(event.turnId, entry);
     else
-      logger.warn(`Session ${event.sessionId}: transcript entry at seq ${event.seq} is malformed; skipped`);
+      logger.warn({
+        msg: `Session ${event.sessionId}: transcript entry at seq ${event.seq} is malformed; skipped`,
+        sessionId: event.sessionId,
+      });
   }
   return [...byTurn.values()].sort((a, b) => a.turn.number - b.turn.number);
 }

@@ -99,7 +99,7 @@ export class TurnGeneration {
           modelError === undefined
             ? `The model did not finish within ${this.settings.turnTimeoutMs} ms`
             : `The model failed: ${toMessage(modelError)}`;
-        this.logger.warn(`Session ${sessionId}, turn ${turnId}: ${message}`);
+        this.logger.warn({ msg: `Session ${sessionId}, turn ${turnId}: ${message}`, sessionId, turnId });
         await write({ type: TurnEvent.TurnFailed, text: message, data: { code } });
         return 'failed';
       }

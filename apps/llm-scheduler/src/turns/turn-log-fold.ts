@@ -46,9 +46,10 @@ export class TurnLogFold {
     if (!this.contexts.knows(sessionId)) {
       context = await this.transcript.read(sessionId, signal).catch((error: unknown) => {
         if (signal.aborted) throw error;
-        this.logger.warn(
-          `Session ${sessionId}: transcript unreadable (${toMessage(error)}); reading the whole log`,
-        );
+        this.logger.warn({
+          msg: `Session ${sessionId}: transcript unreadable (${toMessage(error)}); reading the whole log`,
+          sessionId,
+        });
         return context;
       });
     }
@@ -122,7 +123,10 @@ export class TurnLogFold {
       void follower
         .close()
         .catch((error: unknown) =>
-          this.logger.warn(`Closing the log read of ${follower.sessionId} failed: ${toMessage(error)}`),
+          this.logger.warn({
+            msg: `Closing the log read of ${follower.sessionId} failed: ${toMessage(error)}`,
+            sessionId: follower.sessionId,
+          }),
         );
     }
   }
@@ -145,7 +149,11 @@ export class TurnLogFold {
     const number = ledger.get(turnId)?.number ?? Number.POSITIVE_INFINITY;
     const open = ledger.turns().filter((turn) => turn.number < number && turn.status === 'running');
     if (open.length === 0) return;
-    this.logger.log(`Session ${follower.sessionId}: turn ${turnId} waits for ${open.length} earlier turn(s)`);
+    this.logger.log({
+      msg: `Session ${follower.sessionId}: turn ${turnId} waits for ${open.length} earlier turn(s)`,
+      sessionId: follower.sessionId,
+      turnId,
+    });
     const stillOpen = () => open.some((turn) => ledger.get(turn.turnId)?.status === 'running');
     await follower.until(
       (event) => {

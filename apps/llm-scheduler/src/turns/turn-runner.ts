@@ -124,14 +124,22 @@ export class TurnRunner {
       if (earlier && earlier.status !== 'running') {
         // The turn has ended in the log: a client's retry, a gateway's copy, or a redelivery after its
         // scheduler died (or the broker restarted) before the acknowledgement. Nothing more to write.
-        this.logger.log(`Session ${sessionId}: turn ${turnId} already ${earlier.status}; not run again`);
+        this.logger.log({
+          msg: `Session ${sessionId}: turn ${turnId} already ${earlier.status}; not run again`,
+          sessionId,
+          turnId,
+        });
         return attempt === 1 ? 'duplicate' : earlier.status;
       }
       if (earlier && attempt === 1 && !this.wentSilent(request, earlier)) {
         // The same request again while its turn runs (a client's retry, or a gateway's copy that crossed the
         // original): the original is leased by the scheduler running it, and delivered again should that
         // one die; this one must not take over.
-        this.logger.log(`Session ${sessionId}: turn ${turnId} is running; the repeated request is not run`);
+        this.logger.log({
+          msg: `Session ${sessionId}: turn ${turnId} is running; the repeated request is not run`,
+          sessionId,
+          turnId,
+        });
         return 'duplicate';
       }
       // Only the model's work holds a slot; a lost lease or a shutdown ends the wait for one.
@@ -189,9 +197,11 @@ export class TurnRunner {
     await this.transcript
       .record(request.sessionId, { turn, markerSeq })
       .catch((error: unknown) =>
-        this.logger.warn(
-          `Session ${request.sessionId}: transcript entry of ${turn.turnId} not written: ${toMessage(error)}`,
-        ),
+        this.logger.warn({
+          msg: `Session ${request.sessionId}: transcript entry of ${turn.turnId} not written: ${toMessage(error)}`,
+          sessionId: request.sessionId,
+          turnId: turn.turnId,
+        }),
       );
   }
 

@@ -73,7 +73,11 @@ export class TurnService implements BeforeApplicationShutdown {
    */
   private async giveUp(request: ChatSendRequest, error: unknown): Promise<TurnOutcome> {
     const message = toMessage(error);
-    this.logger.error(`Session ${request.sessionId}, turn ${request.turnId}: giving up: ${message}`);
+    this.logger.error({
+      msg: `Session ${request.sessionId}, turn ${request.turnId}: giving up: ${message}`,
+      sessionId: request.sessionId,
+      turnId: request.turnId,
+    });
     const deadline = Date.now() + this.settings.giveUpWriteMs;
     for (;;) {
       try {
@@ -86,9 +90,10 @@ export class TurnService implements BeforeApplicationShutdown {
         return 'failed';
       } catch (publishError) {
         if (Date.now() >= deadline) {
-          this.logger.error(
-            `Could not record the failure of turn ${request.turnId}: ${String(publishError)}`,
-          );
+          this.logger.error({
+            msg: `Could not record the failure of turn ${request.turnId}: ${String(publishError)}`,
+            turnId: request.turnId,
+          });
           return 'failed';
         }
         await new Promise((resolve) => setTimeout(resolve, GIVE_UP_RETRY_MS));

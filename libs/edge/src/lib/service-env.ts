@@ -1,5 +1,6 @@
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { EnvInt } from './env';
+import { LOG_FORMATS, type LogFormat } from './service-logging';
 
 /**
  * The variables every LiteSession service reads: where it listens and where the RocketMQ proxy is. A
@@ -25,6 +26,10 @@ export function ServiceEnv(defaultPort: number) {
       message: 'ROCKETMQ_ENDPOINTS must be host:port[;host:port]',
     })
     ROCKETMQ_ENDPOINTS = '127.0.0.1:8081';
+
+    /** `json` (one object per line) or `pretty` (for a person at a terminal; npm start sets it). */
+    @IsIn(LOG_FORMATS, { message: `LOG_FORMAT must be ${LOG_FORMATS.join(' or ')}` })
+    LOG_FORMAT: LogFormat = 'json';
   }
   return BaseServiceEnv;
 }

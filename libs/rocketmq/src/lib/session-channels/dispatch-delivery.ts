@@ -19,7 +19,10 @@ export function dispatchDelivery(
     const fanout = sessionId === undefined ? undefined : sessions.get(sessionId);
     if (!fanout || sessionId === undefined) return; // nobody here listens (any more)
     if (delivery.offset === undefined) {
-      logger.error(`Message ${delivery.messageId} of session ${sessionId} has no queue offset; dropped`);
+      logger.error({
+        msg: `Message ${delivery.messageId} of session ${sessionId} has no queue offset; dropped`,
+        sessionId,
+      });
       return;
     }
     const seq = delivery.offset;

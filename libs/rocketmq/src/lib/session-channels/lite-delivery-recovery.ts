@@ -56,7 +56,10 @@ export class LiteDeliveryRecovery {
       repositions += 1;
       this.stallRepositions += 1;
       const seq = fanout.lowestNeeded();
-      this.logger.warn(`Session ${sessionId}: owed events have not arrived; re-positioning at seq ${seq}`);
+      this.logger.warn({
+        msg: `Session ${sessionId}: owed events have not arrived; re-positioning at seq ${seq}`,
+        sessionId,
+      });
       this.host.inBackground(sessionId, 'Re-positioning', async () => {
         if (this.host.sessions.get(sessionId) === fanout)
           await this.host.reposition(fanout, fanout.lowestNeeded());
@@ -83,9 +86,10 @@ export class LiteDeliveryRecovery {
     if (count >= MAX_GAP_REWINDS) return 'accept';
     if (!this.host.serial.isBusy(fanout.sessionId)) {
       this.gapRewinds.set(fanout, { seq: expected, count: count + 1 });
-      this.logger.warn(
-        `Session ${fanout.sessionId}: expected seq ${expected}, got ${received}; re-positioning`,
-      );
+      this.logger.warn({
+        msg: `Session ${fanout.sessionId}: expected seq ${expected}, got ${received}; re-positioning`,
+        sessionId: fanout.sessionId,
+      });
       this.host.inBackground(fanout.sessionId, 'Re-positioning', async () => {
         if (this.host.sessions.get(fanout.sessionId) === fanout)
           await this.host.reposition(fanout, fanout.lowestNeeded());

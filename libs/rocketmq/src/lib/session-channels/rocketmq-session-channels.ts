@@ -209,7 +209,10 @@ export class RocketMQSessionChannels
       await consumer.unsubscribeLite(liteTopicFor(sessionId));
     } catch (error) {
       // Local state is already gone; reconcile() retries the broker side.
-      this.logger.warn(`Unsubscribe of session ${sessionId} failed, will retry: ${toMessage(error)}`);
+      this.logger.warn({
+        msg: `Unsubscribe of session ${sessionId} failed, will retry: ${toMessage(error)}`,
+        sessionId,
+      });
     }
   }
 
@@ -218,7 +221,7 @@ export class RocketMQSessionChannels
     void this.serial
       .run(sessionId, task)
       .catch((error: unknown) =>
-        this.logger.warn(`${what} session ${sessionId} failed: ${toMessage(error)}`),
+        this.logger.warn({ msg: `${what} session ${sessionId} failed: ${toMessage(error)}`, sessionId }),
       );
   }
 

@@ -155,7 +155,10 @@ export class SessionFanout {
       if (seq < entry.nextSeq) continue;
       if (seq > entry.nextSeq) {
         if (this.onSkip(entry.nextSeq, seq) === 'rewind') continue;
-        this.logger.warn(`Session ${this.sessionId}: expected seq ${entry.nextSeq}, got ${seq}`);
+        this.logger.warn({
+          msg: `Session ${this.sessionId}: expected seq ${entry.nextSeq}, got ${seq}`,
+          sessionId: this.sessionId,
+        });
         this.guard(() => entry.options.onGap?.(entry.nextSeq, seq));
       }
       entry.nextSeq = seq + 1;
@@ -184,7 +187,7 @@ export class SessionFanout {
         error instanceof SessionEventDecodeError
           ? error
           : new SessionEventDecodeError('malformed', messageId, toMessage(error));
-      this.logger.error(`Session ${this.sessionId}: ${typed.message}`);
+      this.logger.error({ msg: `Session ${this.sessionId}: ${typed.message}`, sessionId: this.sessionId });
       return typed;
     }
   }

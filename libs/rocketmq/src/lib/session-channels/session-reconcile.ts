@@ -15,7 +15,10 @@ export function reconcileSessions(host: SessionChannelsHost, logger: Logger): vo
       host.forget(sessionId);
       // Expected when a process of the group takes over a dead one's sessions; between two live processes
       // it means they share a group that should be theirs alone.
-      logger.warn(`Session ${sessionId} was taken over by another client of this consumer group`);
+      logger.warn({
+        msg: `Session ${sessionId} was taken over by another client of this consumer group`,
+        sessionId,
+      });
       fanout.revokeAll('taken_over');
     }
   }

@@ -59,7 +59,10 @@ export async function subscribeSteadily(
           else current = subscription;
         },
         (error: unknown) => {
-          logger.warn(`Session ${sessionId}: taking the subscription back failed: ${toMessage(error)}`);
+          logger.warn({
+            msg: `Session ${sessionId}: taking the subscription back failed: ${toMessage(error)}`,
+            sessionId,
+          });
           retake('resubscribe_failed');
         },
       );
