@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -37,8 +38,14 @@ export async function mqadmin(config: ToolConfig, version: string, args: string[
     .join('\n');
 }
 
-/** mqadmin JVMs run at once while provisioning: each is mostly start-up time, so a few overlap well. */
-const PROVISIONING_CONCURRENCY = 4;
+/**
+ * mqadmin JVMs run at once while provisioning: each is mostly start-up time, so a few overlap well, but
+ * not more than there are cores (on a busy 2-core machine 4 at once made mqadmin's own 3 s calls to the
+ * NameServer time out).
+ */
+const PROVISIONING_CONCURRENCY = Math.max(1, Math.min(4, availableParallelism()));
+/** Each mqadmin call is idempotent; one that failed (a timeout on a busy machine) is tried again after these delays. */
+const PROVISIONING_RETRY_DELAYS_MS = [2_000, 5_000, 10_000];
 
 /**
  * Every mqadmin call that brings topics and groups to the declared state (create or update): the topics
@@ -76,6 +83,18 @@ export async function provision(config: ToolConfig, version: string): Promise<vo
 }
 
 async function provisionOne(config: ToolConfig, version: string, args: string[]): Promise<void> {
+  for (const delayMs of PROVISIONING_RETRY_DELAYS_MS) {
+    try {
+      return await provisionOnce(config, version, args);
+    } catch (error) {
+      say(`${(error as Error).message.split('\n')[0]}; trying again in ${delayMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+  return provisionOnce(config, version, args);
+}
+
+async function provisionOnce(config: ToolConfig, version: string, args: string[]): Promise<void> {
   const output = await mqadmin(config, version, args).catch((error: unknown) => {
     throw new ProvisioningError(`mqadmin ${args.join(' ')} failed: ${(error as Error).message}`);
   });

@@ -68,23 +68,31 @@ export async function start(config: ToolConfig): Promise<ClusterInfo> {
   const startIfStopped = async (role: Role) => {
     if (await startServer(config, version, role)) started.push(role);
   };
-  // A NameServer restarted under running brokers knows no routes until they re-register.
-  const brokersRunningBefore = brokerRoles(config).some((role) => runningPid(config, role) !== undefined);
-  for (const role of ['namesrv', ...brokerRoles(config)] as const) await startIfStopped(role);
-  if (started.includes('namesrv') && brokersRunningBefore) await waitUntilBrokersRegistered(config, version);
-  if (!started.includes('namesrv')) {
-    for (const role of brokerRoles(config).filter((r) => started.includes(r))) {
-      await registerNow(config, version, role);
+  try {
+    // A NameServer restarted under running brokers knows no routes until they re-register.
+    const brokersRunningBefore = brokerRoles(config).some((role) => runningPid(config, role) !== undefined);
+    for (const role of ['namesrv', ...brokerRoles(config)] as const) await startIfStopped(role);
+    if (started.includes('namesrv') && brokersRunningBefore)
+      await waitUntilBrokersRegistered(config, version);
+    if (!started.includes('namesrv')) {
+      for (const role of brokerRoles(config).filter((r) => started.includes(r))) {
+        await registerNow(config, version, role);
+      }
     }
+    for (const role of proxyRoles(config)) await startIfStopped(role);
+    const others = ALL_ROLES.filter(
+      (role) => !clusterRoles(config).includes(role) && runningPid(config, role) !== undefined,
+    );
+    if (others.length > 0) {
+      say(`also running, though not in these settings: ${others.join(', ')} ("stop" stops them too)`);
+    }
+    await provision(config, version);
+  } catch (error) {
+    // Whoever called start() learns nothing of what it started when it throws: stop those servers here
+    // (a failed provisioning on a busy machine once left three JVMs running after the test run).
+    if (started.length > 0) await stop(config, started).catch(() => undefined);
+    throw error;
   }
-  for (const role of proxyRoles(config)) await startIfStopped(role);
-  const others = ALL_ROLES.filter(
-    (role) => !clusterRoles(config).includes(role) && runningPid(config, role) !== undefined,
-  );
-  if (others.length > 0) {
-    say(`also running, though not in these settings: ${others.join(', ')} ("stop" stops them too)`);
-  }
-  await provision(config, version);
   return { version, endpoint: proxyEndpoint(config), started };
 }
 
