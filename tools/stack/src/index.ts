@@ -4,3 +4,4 @@ export { nodeSpecs, DEV_GATEWAY_ENV, ROOT } from './stack-apps';
 export type { StackConfig, StackNode } from './stack-config';
 export { freePort } from './ports';
 export { DevIdentity, type MintOptions } from './identity';
+export { spawnModelServer } from './local-model';

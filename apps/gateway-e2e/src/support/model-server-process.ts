@@ -1,10 +1,5 @@
-import {
-  ensureModel,
-  ensureModelServer,
-  modelServerCommand,
-  type ModelServerCommand,
-} from '@litesession/model-tools';
-import { freePort, NodeProcess, ROOT } from '@litesession/stack-tools';
+import { ensureModel, ensureModelServer, type ModelServerCommand } from '@litesession/model-tools';
+import { freePort, type NodeProcess, spawnModelServer } from '@litesession/stack-tools';
 
 /** llama-cpp-python's OpenAI-compatible server over the local model (tools/model), as its own process. */
 export class ModelServerProcess {
@@ -20,17 +15,7 @@ export class ModelServerProcess {
   }
 
   static async start(): Promise<ModelServerProcess> {
-    const command = modelServerCommand({ port: await freePort() });
-    const process = NodeProcess.spawn({
-      name: 'model',
-      command: command.command,
-      args: command.args,
-      cwd: ROOT,
-      env: command.env,
-      readyUrl: command.readyUrl,
-      stopGraceMs: 10_000,
-      relayOutput: false,
-    });
+    const { process, command } = spawnModelServer(await freePort());
     await process.waitReady(180_000);
     return new ModelServerProcess(process, command);
   }
