@@ -9,7 +9,7 @@ import {
 import { DevIdentity } from '@litesession/stack-tools';
 import { restoreCluster } from './broker-faults';
 import { formatLine, isClean, type PhaseReport } from './drill-report';
-import { type FaultClass, isBrokerSide } from './fault-classes';
+import { isBrokerSide } from './fault-classes';
 import { runPhase } from './phase';
 import { log, pause } from './progress';
 import { createRunFolder } from './run-folder';
@@ -17,25 +17,8 @@ import { type Nodes, startNodes, stopNodes } from './stack-nodes';
 
 export type { FaultClass } from './fault-classes';
 export { ISSUE_BOUNDS, type TimeBounds } from './time-bounds';
-import type { TimeBounds } from './time-bounds';
-
-export interface DrillOptions {
-  /** Fault classes, each run as its own phase with its own sessions. */
-  faults: FaultClass[];
-  /** Chatting sessions per phase. */
-  sessions: number;
-  /** How long faults are injected in each phase. */
-  faultSeconds: number;
-  /**
-   * Time between two faults: for app nodes from one kill to the next; for broker-side faults from the
-   * servers being back (and the new session's check being done) to the next kill.
-   */
-  faultIntervalSeconds: number;
-  /** Aborting stops injecting faults; the phase in progress still drains, and the cluster is restored. */
-  signal?: AbortSignal;
-  /** The time bounds a phase is judged by. @default ISSUE_BOUNDS (10 s, 60 s) */
-  bounds?: TimeBounds;
-}
+export type { DrillOptions } from './drill-options';
+import type { DrillOptions } from './drill-options';
 
 /** Waiting before the one retry of restoring the cluster at the end. */
 const RESTORE_RETRY_DELAY_MS = 5_000;

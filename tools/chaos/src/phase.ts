@@ -1,7 +1,7 @@
 import type { ToolConfig } from '@litesession/rocketmq-tools';
 import type { DevIdentity } from '@litesession/stack-tools';
 import { injectBrokerFault } from './broker-faults';
-import type { DrillOptions } from './drill';
+import type { DrillOptions } from './drill-options';
 import { type PhaseReport, summarize } from './drill-report';
 import {
   type BrokerSideFault,
