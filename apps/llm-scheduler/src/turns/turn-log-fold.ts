@@ -120,14 +120,12 @@ export class TurnLogFold {
       return { ledger, markerSeq };
     } finally {
       // Not waited for: the turn need not wait for the broker to forget a reader.
-      void follower
-        .close()
-        .catch((error: unknown) =>
-          this.logger.warn({
-            msg: `Closing the log read of ${follower.sessionId} failed: ${toMessage(error)}`,
-            sessionId: follower.sessionId,
-          }),
-        );
+      void follower.close().catch((error: unknown) =>
+        this.logger.warn({
+          msg: `Closing the log read of ${follower.sessionId} failed: ${toMessage(error)}`,
+          sessionId: follower.sessionId,
+        }),
+      );
     }
   }
 

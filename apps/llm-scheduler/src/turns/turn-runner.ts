@@ -194,15 +194,13 @@ export class TurnRunner {
     if (ending.text !== undefined) turn.ending.text = ending.text;
     if (ending.data !== undefined) turn.ending.data = ending.data;
     if (status === 'completed') turn.reply = ending.text ?? '';
-    await this.transcript
-      .record(request.sessionId, { turn, markerSeq })
-      .catch((error: unknown) =>
-        this.logger.warn({
-          msg: `Session ${request.sessionId}: transcript entry of ${turn.turnId} not written: ${toMessage(error)}`,
-          sessionId: request.sessionId,
-          turnId: turn.turnId,
-        }),
-      );
+    await this.transcript.record(request.sessionId, { turn, markerSeq }).catch((error: unknown) =>
+      this.logger.warn({
+        msg: `Session ${request.sessionId}: transcript entry of ${turn.turnId} not written: ${toMessage(error)}`,
+        sessionId: request.sessionId,
+        turnId: turn.turnId,
+      }),
+    );
   }
 
   /**
