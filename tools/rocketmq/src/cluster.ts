@@ -69,15 +69,19 @@ export async function start(config: ToolConfig): Promise<ClusterInfo> {
     if (await startServer(config, version, role)) started.push(role);
   };
   try {
-    // A NameServer restarted under running brokers knows no routes until they re-register.
     const brokersRunningBefore = brokerRoles(config).some((role) => runningPid(config, role) !== undefined);
     for (const role of ['namesrv', ...brokerRoles(config)] as const) await startIfStopped(role);
-    if (started.includes('namesrv') && brokersRunningBefore)
-      await waitUntilBrokersRegistered(config, version);
     if (!started.includes('namesrv')) {
       for (const role of brokerRoles(config).filter((r) => started.includes(r))) {
         await registerNow(config, version, role);
       }
+    }
+    // A proxy starting before the NameServer lists every broker fails to create its system topics
+    // ("create system broadcast topic DefaultHeartBeatSyncerTopic failed", seen on a fresh clone), and a
+    // NameServer restarted under running brokers knows none until they re-register.
+    const proxyToStart = proxyRoles(config).some((role) => runningPid(config, role) === undefined);
+    if (started.length > 0 && (proxyToStart || brokersRunningBefore)) {
+      await waitUntilBrokersRegistered(config, version);
     }
     for (const role of proxyRoles(config)) await startIfStopped(role);
     const others = ALL_ROLES.filter(
@@ -289,7 +293,7 @@ async function waitUntilBrokersRegistered(config: ToolConfig, version: string): 
     );
     registered = registeredBrokers(output, config.clusterName);
     if (wanted.every((name) => registered.has(name))) {
-      say(`brokers registered with the new NameServer (${elapsed(since)})`);
+      say(`brokers registered with the NameServer (${elapsed(since)})`);
       return;
     }
     await sleep(2_000);
