@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { LoggerModule } from 'nestjs-pino';
-import { serviceLoggerParams } from '@litesession/edge';
+import { serviceLoggerModule } from '@litesession/edge';
 import {
   CHAT_CONTROL_TOPIC,
   CHAT_REQUESTS_TOPIC,
@@ -18,16 +17,11 @@ import { SessionModule } from './session/session.module';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateGatewayEnv }),
-    LoggerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<GatewayEnv, true>) =>
-        serviceLoggerParams({
-          service: 'gateway',
-          node: config.get('GATEWAY_NODE_ID', { infer: true }),
-          format: config.get('LOG_FORMAT', { infer: true }),
-          // GATEWAY_DEBUG=1 shows debug/verbose lines, among them the RocketMQ client's routine ones.
-          debug: Boolean(process.env['GATEWAY_DEBUG']),
-        }),
+    // JSON lines (LOG_FORMAT); GATEWAY_DEBUG=1 adds debug/verbose ones, among them the RocketMQ client's routine ones.
+    serviceLoggerModule<GatewayEnv>({
+      service: 'gateway',
+      nodeIdVariable: 'GATEWAY_NODE_ID',
+      debugVariable: 'GATEWAY_DEBUG',
     }),
     RocketMQModule.forRootAsync({
       isGlobal: true,

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { LoggerModule } from 'nestjs-pino';
-import { serviceLoggerParams } from '@litesession/edge';
+import { serviceLoggerModule } from '@litesession/edge';
 import {
   CHAT_CONTROL_TOPIC,
   CHAT_TOPIC,
@@ -19,16 +18,11 @@ import { TurnsModule } from './turns/turns.module';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateSchedulerEnv }),
-    LoggerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<SchedulerEnv, true>) =>
-        serviceLoggerParams({
-          service: 'llm-scheduler',
-          node: config.get('SCHEDULER_NODE_ID', { infer: true }),
-          format: config.get('LOG_FORMAT', { infer: true }),
-          // SCHEDULER_DEBUG=1 shows debug/verbose lines, among them the RocketMQ client's routine ones.
-          debug: Boolean(process.env['SCHEDULER_DEBUG']),
-        }),
+    // JSON lines (LOG_FORMAT); SCHEDULER_DEBUG=1 adds debug/verbose ones, among them the RocketMQ client's routine ones.
+    serviceLoggerModule<SchedulerEnv>({
+      service: 'llm-scheduler',
+      nodeIdVariable: 'SCHEDULER_NODE_ID',
+      debugVariable: 'SCHEDULER_DEBUG',
     }),
     RocketMQModule.forRootAsync({
       isGlobal: true,

@@ -6,6 +6,7 @@ export { ServiceEnv } from './lib/service-env';
 export { toMessage, toStack } from './lib/describe-error';
 export { logUnhandledRejections } from './lib/process-faults';
 export {
+  serviceLoggerModule,
   serviceLoggerParams,
   LOG_FORMATS,
   type LogFormat,

@@ -1,4 +1,6 @@
-import type { Params } from 'nestjs-pino';
+import type { DynamicModule } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { LoggerModule, type Params } from 'nestjs-pino';
 import { stdTimeFunctions, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
 
@@ -50,4 +52,27 @@ export function serviceLoggerParams(options: ServiceLoggingOptions): Params {
       stream,
     ],
   };
+}
+
+/**
+ * The apps' LoggerModule (nestjs-pino), configured from their validated env: `nodeIdVariable` names this
+ * node in every line, `LOG_FORMAT` picks the format, and the environment variable `debugVariable` (set
+ * to anything) adds the debug and verbose lines. Needs the app's global ConfigModule.
+ */
+export function serviceLoggerModule<Env extends { LOG_FORMAT: LogFormat }>(options: {
+  service: string;
+  nodeIdVariable: keyof Env & string;
+  debugVariable: string;
+}): DynamicModule {
+  return LoggerModule.forRootAsync({
+    inject: [ConfigService],
+    // The app's env validation has set both (the node id has a default), so getOrThrow never throws there.
+    useFactory: (config: ConfigService) =>
+      serviceLoggerParams({
+        service: options.service,
+        node: config.getOrThrow<string>(options.nodeIdVariable),
+        format: config.getOrThrow<LogFormat>('LOG_FORMAT'),
+        debug: Boolean(process.env[options.debugVariable]),
+      }),
+  });
 }
