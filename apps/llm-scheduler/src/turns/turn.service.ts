@@ -92,6 +92,7 @@ export class TurnService implements BeforeApplicationShutdown {
         if (Date.now() >= deadline) {
           this.logger.error({
             msg: `Could not record the failure of turn ${request.turnId}: ${String(publishError)}`,
+            sessionId: request.sessionId,
             turnId: request.turnId,
           });
           return 'failed';
