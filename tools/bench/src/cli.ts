@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ROOT } from '@litesession/stack-tools';
 import { runCleanups } from './paths/cleanup';
 import { publishToDocs, writeReport } from './report/write-report';
-import type { PathName } from './results';
+import { type PathName, TAKEOVER_STOPS, type TakeoverStop } from './results';
 import { runSuite, type SuiteOptions } from './suite';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -21,8 +21,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --resume-counts 20,200             resume matrix: sessions resuming at once
   --resume-depths 50,500,5000        resume matrix: events per session's log at the kill (20 sessions)
   --resume-runs 3                    runs of each resume matrix cell per path (0: skip the matrix)
-  --takeover-sessions 20             sessions streaming over two schedulers when one is SIGKILLed (0: skip)
-  --takeover-runs 3                  runs of the takeover scenario
+  --takeover-sessions 20             sessions streaming over two schedulers when one is stopped (0: skip)
+  --takeover-runs 3                  runs of the takeover scenario per way of stopping
+  --takeover-stops SIGKILL,SIGTERM   how the scheduler is stopped: SIGKILL (leases run out), SIGTERM (hand-back)
   --history-sessions 500 --history-turns 20 --history-runs 3
                                      gateway memory per session with a 20-turn log vs an empty one (0: skip)
   --workers 2                        client worker processes
@@ -53,6 +54,7 @@ function parseOptions(argv: string[]): { suite: SuiteOptions; out: string; docs:
       'resume-runs': { type: 'string', default: '3' },
       'takeover-sessions': { type: 'string', default: '20' },
       'takeover-runs': { type: 'string', default: '3' },
+      'takeover-stops': { type: 'string', default: TAKEOVER_STOPS.join(',') },
       'history-sessions': { type: 'string', default: '500' },
       'history-turns': { type: 'string', default: '20' },
       'history-runs': { type: 'string', default: '3' },
@@ -87,6 +89,10 @@ function parseOptions(argv: string[]): { suite: SuiteOptions; out: string; docs:
   const ladder = list(values.ladder).map(Number);
   if (ladder.length === 0 || ladder.some((n) => !Number.isInteger(n) || n < 1 || n > 20_000))
     problems.push(`--ladder must be session counts 1..20000 (got "${values.ladder}")`);
+  const takeoverStops = list(values['takeover-stops']) as TakeoverStop[];
+  for (const stop of takeoverStops)
+    if (!TAKEOVER_STOPS.includes(stop))
+      problems.push(`unknown --takeover-stops "${stop}" (${TAKEOVER_STOPS.join(', ')})`);
   const counts = (name: 'resume-counts' | 'resume-depths', max: number): number[] => {
     const parsed = list(String(values[name])).map(Number);
     if (parsed.some((n) => !Number.isInteger(n) || n < 1 || n > max))
@@ -110,6 +116,7 @@ function parseOptions(argv: string[]): { suite: SuiteOptions; out: string; docs:
     resumeRuns: int('resume-runs', 0, 10),
     takeoverSessions: int('takeover-sessions', 0, 2000),
     takeoverRuns: int('takeover-runs', 1, 10),
+    takeoverStops,
     historySessions: int('history-sessions', 0, 10_000),
     historyTurns: int('history-turns', 1, 200),
     historyRuns: int('history-runs', 1, 10),

@@ -192,6 +192,10 @@ export interface BenchResults {
   takeover?: TakeoverResult[];
 }
 
+/** SIGKILL: the other scheduler waits out the request's lease; SIGTERM: the scheduler hands its turns back. */
+export const TAKEOVER_STOPS = ['SIGKILL', 'SIGTERM'] as const;
+export type TakeoverStop = (typeof TAKEOVER_STOPS)[number];
+
 /**
  * One run of the takeover scenario (scenarios/takeover.ts): sessions stream over two schedulers, the one
  * running more turns is SIGKILLed, and the other takes its turns over.
@@ -200,11 +204,15 @@ export interface TakeoverResult {
   path: PathName;
   run: number;
   sessions: number;
+  /** How the scheduler was stopped (results before SIGTERM runs existed lack it: SIGKILL). */
+  stop?: TakeoverStop;
+  /** SIGTERM: the scheduler's SHUTDOWN_GRACE_MS; times are measured from the signal plus this. */
+  graceMs?: number;
   /** Turns the killed scheduler was running, by its /metrics just before the kill. */
   victimTurns: number;
   /** Sessions that got a `turn.restarted` written after the kill. */
   restarted: number;
-  /** Per restarted session: SIGKILL → the `turn.restarted` event's writer time, ms. */
+  /** Per restarted session: SIGKILL (or SIGTERM + graceMs) → the `turn.restarted` event's writer time, ms. */
   restartMs: number[];
   restart: LatencySummary;
   lost: number;

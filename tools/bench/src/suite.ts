@@ -15,6 +15,7 @@ import type {
   ResumeResult,
   MachineInfo,
   PathName,
+  TakeoverStop,
 } from './results';
 import { runCapacity } from './scenarios/capacity';
 import { passRule, runLadderStep } from './scenarios/ladder-step';
@@ -55,6 +56,8 @@ export interface SuiteOptions extends ScenarioSettings {
   /** Takeover scenario (LiteSession only): sessions streaming over two schedulers, and runs (0: skip). */
   takeoverSessions: number;
   takeoverRuns: number;
+  /** Ways of stopping the scheduler; takeoverRuns runs of each. */
+  takeoverStops: TakeoverStop[];
   /** History-memory scenario: sessions with `historyTurns` turns against as many empty ones (0: skip). */
   historySessions: number;
   historyTurns: number;
@@ -123,13 +126,15 @@ export async function runSuite(options: SuiteOptions, say: (line: string) => voi
       results.historyMemory = await runHistoryMemories(paths, options, context, say);
     if (litesession && options.takeoverSessions > 0) {
       results.takeover = [];
-      for (let run = 1; run <= options.takeoverRuns; run += 1) {
-        const scenario = `takeover run ${run}/${options.takeoverRuns}`;
-        say(`${scenario} litesession: ${options.takeoverSessions} sessions, SIGKILL of a scheduler`);
-        const result = await guard(say, () =>
-          runTakeover(context(litesession, scenario), options.takeoverSessions, run),
-        );
-        if (result) results.takeover.push(result);
+      for (const stop of options.takeoverStops) {
+        for (let run = 1; run <= options.takeoverRuns; run += 1) {
+          const scenario = `takeover ${stop} run ${run}/${options.takeoverRuns}`;
+          say(`${scenario} litesession: ${options.takeoverSessions} sessions, ${stop} of a scheduler`);
+          const result = await guard(say, () =>
+            runTakeover(context(litesession, scenario), options.takeoverSessions, run, stop),
+          );
+          if (result) results.takeover.push(result);
+        }
       }
     }
     for (const path of options.resumeSessions > 0 ? paths : []) {

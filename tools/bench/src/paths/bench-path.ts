@@ -12,6 +12,8 @@ export interface PathOptions {
   maxSessions: number;
   /** LiteSession: scheduler processes sharing the turns (default 1). */
   schedulers?: number;
+  /** LiteSession: the schedulers' SHUTDOWN_GRACE_MS (default 0: the bench stops them with turns running). */
+  schedulerGraceMs?: number;
 }
 
 export interface InfraProcess {
@@ -38,6 +40,8 @@ export interface RunningPath {
   schedulerTurns?(index: number): Promise<number>;
   /** LiteSession: SIGKILL scheduler `index` and wait until it is gone. */
   killScheduler?(index: number): Promise<void>;
+  /** LiteSession: SIGTERM to scheduler `index`; resolves once the signal is sent (stop() waits for the exit). */
+  terminateScheduler?(index: number): void;
   /** LiteSession: resolves once the scheduler runs no turn (after the clients cancelled theirs), or on timeout. */
   waitIdle?(timeoutMs: number): Promise<void>;
   /** Stops everything this path started, by pid. */

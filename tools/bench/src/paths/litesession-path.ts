@@ -87,8 +87,8 @@ async function startNodes(broker: BrokerHandle, options: PathOptions): Promise<R
           SIM_TOKENS_PER_SECOND: String(options.tokensPerSecond),
           SIM_REPLY_TOKENS: String(options.replyTokens),
           MAX_CONCURRENT_TURNS: String(options.maxSessions),
-          // The bench stops it with turns still running; they need not be handed over.
-          SHUTDOWN_GRACE_MS: '0',
+          // The bench stops it with turns still running; they need not finish first.
+          SHUTDOWN_GRACE_MS: String(options.schedulerGraceMs ?? 0),
         },
         stopGraceMs: 30_000,
       });
@@ -145,6 +145,10 @@ async function startNodes(broker: BrokerHandle, options: PathOptions): Promise<R
       killScheduler: async (index) => {
         killedSchedulers.add(index);
         await killNode(schedulers[index]!.child);
+      },
+      terminateScheduler: (index) => {
+        killedSchedulers.add(index);
+        void schedulers[index]!.child.stop();
       },
       waitIdle: async (timeoutMs) => {
         await Promise.all(alive().map((s) => waitUntilNoTurnRuns(s.metricsUrl, timeoutMs)));

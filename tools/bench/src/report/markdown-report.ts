@@ -49,7 +49,7 @@ export function renderReport(results: BenchResults, chartDir: string): string {
       conversationTable(results.conversation ?? []),
       '### Gateway memory per session with a history',
       historyMemoryTable(results.historyMemory ?? []),
-      '### Scheduler takeover after SIGKILL',
+      '### Scheduler takeover after SIGKILL and SIGTERM',
       takeoverTable(results.takeover ?? []),
       '### Charts',
       ...benchCharts(results).map((chart) => `![${chart.alt}](${joinLink(chartDir, chart.file)})`),

@@ -1,15 +1,25 @@
-import type { TakeoverResult } from '../results';
+import type { TakeoverResult, TakeoverStop } from '../results';
 import { median } from '../measure/stats';
 import { formatMs, formatNumber, markdownTable } from './format';
 
-/** The takeover runs' medians: p99 of kill → `turn.restarted`, and the restarted share. */
-export function takeoverFigures(results: readonly TakeoverResult[]): {
+/** How a run stopped its scheduler; results from before SIGTERM runs were all SIGKILL. */
+export const stopOf = (run: TakeoverResult): TakeoverStop => run.stop ?? 'SIGKILL';
+
+/**
+ * The medians of the runs that stopped the scheduler with `stop`: p99 of the kill (or the SIGTERM grace's
+ * end) → `turn.restarted`, and the restarted share.
+ */
+export function takeoverFigures(
+  all: readonly TakeoverResult[],
+  stop: TakeoverStop = 'SIGKILL',
+): {
   runs: number;
   p50: number | undefined;
   p99: number | undefined;
   restarted: number;
   victimTurns: number;
 } {
+  const results = all.filter((run) => stopOf(run) === stop);
   const measured = results.filter((run) => run.restart.count > 0);
   return {
     runs: results.length,
@@ -25,6 +35,7 @@ export function takeoverTable(results: readonly TakeoverResult[]): string {
   const rows = results.map((run) => {
     const restart = run.restart.count > 0 ? run.restart : undefined;
     return [
+      stopOf(run) === 'SIGTERM' ? `SIGTERM, ${formatNumber(run.graceMs ?? 0)} ms grace` : 'SIGKILL',
       formatNumber(run.run),
       formatNumber(run.sessions),
       formatNumber(run.victimTurns),
@@ -34,13 +45,23 @@ export function takeoverTable(results: readonly TakeoverResult[]): string {
       formatNumber(run.duplicated),
     ];
   });
-  const figures = takeoverFigures(results);
+  const medians = (['SIGKILL', 'SIGTERM'] as const).flatMap((stop) => {
+    const figures = takeoverFigures(results, stop);
+    if (figures.runs === 0) return [];
+    return [
+      `${stop}, median of ${figures.runs} runs: p50 ${formatMs(figures.p50)} ms, p99 ${formatMs(figures.p99)} ms; ` +
+        `${formatNumber(figures.restarted)} of ${formatNumber(figures.victimTurns)} turns restarted.`,
+    ];
+  });
   return [
     'LiteSession only (the other paths have no second writer to take a turn over). Sessions stream through ' +
-      'one gateway while two schedulers share their turns; the one running more turns is SIGKILLed. ' +
-      'Per turn it ran: SIGKILL → the `turn.restarted` the other scheduler wrote (its writer time).',
+      'one gateway while two schedulers share their turns; the one running more turns is stopped. ' +
+      'SIGKILL: its leases run out, and the other scheduler takes the turns over. SIGTERM: once its grace ' +
+      'has passed it hands the turns back. Per turn it ran: the SIGKILL (or the end of the grace) → the ' +
+      '`turn.restarted` the other scheduler wrote (its writer time).',
     markdownTable(
       [
+        'Stopped by',
         'Run',
         'Sessions',
         'Turns on the killed scheduler',
@@ -53,7 +74,6 @@ export function takeoverTable(results: readonly TakeoverResult[]): string {
       ],
       rows,
     ),
-    `Median of ${figures.runs} runs: p50 ${formatMs(figures.p50)} ms, p99 ${formatMs(figures.p99)} ms; ` +
-      `${formatNumber(figures.restarted)} of ${formatNumber(figures.victimTurns)} turns restarted.`,
+    medians.join(' '),
   ].join('\n\n');
 }
