@@ -120,6 +120,11 @@ export class TurnRunner {
       );
       markerSeq = seq;
       const earlier = ledger.get(turnId);
+      this.logger.debug({
+        msg: `Session ${sessionId}: log read up to the marker of ${turnId} (seq ${seq}) ${Date.now() - received} ms after the request`,
+        sessionId,
+        turnId,
+      });
 
       if (earlier && earlier.status !== 'running') {
         // The turn has ended in the log: a client's retry, a gateway's copy, or a redelivery after its

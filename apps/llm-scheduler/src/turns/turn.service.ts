@@ -33,6 +33,11 @@ export class TurnService implements BeforeApplicationShutdown {
    */
   async handle(request: ChatSendRequest, delivery: { attempt: number; lease: RequestLease }): Promise<void> {
     const { attempt, lease } = delivery;
+    this.logger.debug({
+      msg: `Session ${request.sessionId}: request of turn ${request.turnId} received (delivery ${attempt})`,
+      sessionId: request.sessionId,
+      turnId: request.turnId,
+    });
     // The last attempt: no scheduler gets the request after this one (a hand-back or a lost lease sends it
     // to the dead-letter queue), so this one ends the turn, whatever happens.
     const last = attempt >= this.settings.finalAttempt;
