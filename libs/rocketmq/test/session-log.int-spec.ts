@@ -81,6 +81,23 @@ describe('session log on a real broker (seq = the LiteTopic offset)', () => {
     });
   });
 
+  it("subscribing at the log's end (fromEnd, MAX offset) delivers only what is published afterwards", async () => {
+    const sessionId = testSessionId('end');
+    for (let i = 0; i < 300; i += 1) await producer.publish(sessionId, { type: 'token', text: `t${i}` });
+    const process = SubscriberProcess.start({ sessionIds: [sessionId], fromSeq: 0, env: { FROM_END: '1' } });
+    processes.push(process);
+    await process.waitFor((l) => l.kind === 'ready', 30_000, 'ready');
+    for (let i = 0; i < 3; i += 1) await producer.publish(sessionId, { type: 'token', text: `after${i}` });
+    await process.waitUntil(() => process.events().length >= 3, 30_000, 'the events published after it');
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // anything extra would come right behind
+    expect(process.events().map((e) => [e.seq, e.text])).toEqual([
+      [300, 'after0'],
+      [301, 'after1'],
+      [302, 'after2'],
+    ]);
+    expect(process.lines.filter((l) => l.kind === 'gap')).toEqual([]);
+  });
+
   it('each session counts its own seq from 0, however sessions interleave', async () => {
     const [a, b] = [testSessionId('ia'), testSessionId('ib')];
     for (let round = 0; round < 10; round += 1) {

@@ -3,7 +3,7 @@
  * RocketMQModule, subscribing through SessionChannels. Driven by the integration tests.
  *
  * env:    ROCKETMQ_ENDPOINTS, SESSION_IDS (comma-separated, subscribed at start), FROM_SEQ (default 0),
- *         CONSUMER_GROUP (default gateway-0), STALL_RECOVERY_MS
+ *         FROM_END (set: SubscribeOptions.fromEnd), CONSUMER_GROUP (default gateway-0), STALL_RECOVERY_MS
  * stdin:  "subscribe <sessionId> <fromSeq>" | "unsubscribe" (all) | "stats" | "exit"
  * stdout: one JSON object per line: started, subscribe-start, subscribed, ready, event, revoked,
  *         undecodable, gap, unsubscribed, stats, error
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
       sessionId,
       {
         fromSeq,
+        ...(env['FROM_END'] ? { fromEnd: true } : {}),
         onRevoked: (reason) => emit({ kind: 'revoked', sessionId, reason }),
         onUndecodable: (seq, error) => emit({ kind: 'undecodable', sessionId, seq, reason: error.reason }),
         onGap: (expected, received) => emit({ kind: 'gap', sessionId, expected, received }),

@@ -17,8 +17,11 @@ export interface LiteDelivery {
 
 /** The slice of a lite push consumer the session channels use; faked in unit tests. */
 export interface LiteConsumer {
-  /** Subscribes the lite topic and positions this group's offset at `fromOffset`. */
-  subscribeLite(liteTopic: string, fromOffset: number): Promise<void>;
+  /**
+   * Subscribes the lite topic and positions this group's offset at `fromOffset`, or, with `atEnd`, at
+   * the topic's end (MAX_OFFSET).
+   */
+  subscribeLite(liteTopic: string, fromOffset: number, atEnd?: boolean): Promise<void>;
   unsubscribeLite(liteTopic: string): Promise<void>;
   /**
    * Moves this group's position in a subscribed lite topic to `fromOffset`: an unsubscribe and a subscribe
@@ -74,8 +77,8 @@ export const createLitePushConsumer: LiteConsumerFactory = async (options, logge
   );
   await consumer.startup();
   return {
-    subscribeLite: (liteTopic, fromOffset) =>
-      consumer.subscribeLite(liteTopic, OffsetOption.ofOffset(fromOffset)),
+    subscribeLite: (liteTopic, fromOffset, atEnd) =>
+      consumer.subscribeLite(liteTopic, atEnd ? OffsetOption.MAX_OFFSET : OffsetOption.ofOffset(fromOffset)),
     unsubscribeLite: (liteTopic) => consumer.unsubscribeLite(liteTopic),
     repositionLite: (liteTopic, fromOffset) =>
       consumer.repositionLite(liteTopic, OffsetOption.ofOffset(fromOffset)),

@@ -28,7 +28,7 @@ type Step = () => Promise<void>;
 
 /** The lite consumer port, in memory. Like the real client, it ignores a subscribe of a topic it already holds. */
 class FakeLiteConsumer implements LiteConsumer {
-  readonly subscribeCalls: Array<{ topic: string; fromOffset: number }> = [];
+  readonly subscribeCalls: Array<{ topic: string; fromOffset: number; atEnd?: boolean }> = [];
   readonly unsubscribeCalls: string[] = [];
   resyncCalls = 0;
   resyncFailure: Error | undefined;
@@ -37,8 +37,8 @@ class FakeLiteConsumer implements LiteConsumer {
   private readonly held = new Map<string, number>();
   private readonly steps = { subscribe: [] as Step[], unsubscribe: [] as Step[] };
 
-  async subscribeLite(topic: string, fromOffset: number): Promise<void> {
-    this.subscribeCalls.push({ topic, fromOffset });
+  async subscribeLite(topic: string, fromOffset: number, atEnd?: boolean): Promise<void> {
+    this.subscribeCalls.push({ topic, fromOffset, ...(atEnd ? { atEnd } : {}) });
     if (this.held.has(topic)) return;
     await (this.steps.subscribe.shift() ?? noStep)();
     this.held.set(topic, fromOffset);
@@ -288,6 +288,65 @@ describe('RocketMQSessionChannels', () => {
         listeners: 1,
         stallRecoveries: 0,
         stallRepositions: 0,
+      });
+    });
+
+    describe("from the log's end", () => {
+      it('subscribes at MAX and takes the first event past fromSeq as the start, without a gap', async () => {
+        const { channels, consumer, push } = await started();
+        const a = recorder();
+        const gaps: Array<[number, number]> = [];
+        await channels.subscribe(
+          's1',
+          { ...a.options, fromSeq: 10, fromEnd: true, onGap: (e, r) => gaps.push([e, r]) },
+          a.listener,
+        );
+
+        for (const seq of [500, 501, 502]) push('s1', seq);
+
+        expect(consumer.subscribeCalls).toEqual([{ topic: 's1', fromOffset: 10, atEnd: true }]);
+        expect(a.seqs()).toEqual([500, 501, 502]);
+        expect(gaps).toEqual([]);
+        expect(consumer.unsubscribeCalls).toEqual([]);
+      });
+
+      it('checks every seq after the start: a later jump is re-positioned', async () => {
+        const { channels, consumer, push } = await started();
+        const a = recorder();
+        await channels.subscribe('s1', { ...a.options, fromEnd: true }, a.listener);
+
+        push('s1', 300);
+        push('s1', 302);
+        await new Promise((resolve) => setImmediate(resolve));
+
+        expect(a.seqs()).toEqual([300]);
+        expect(consumer.positionOf('s1')).toBe(301);
+      });
+
+      it('drops what comes before fromSeq and then checks every seq as usual', async () => {
+        const { channels, consumer, push } = await started();
+        const a = recorder();
+        await channels.subscribe('s1', { ...a.options, fromSeq: 10, fromEnd: true }, a.listener);
+
+        for (const seq of [8, 9, 10]) push('s1', seq);
+        push('s1', 12);
+        await new Promise((resolve) => setImmediate(resolve));
+
+        expect(a.seqs()).toEqual([10]);
+        expect(consumer.positionOf('s1')).toBe(11);
+      });
+
+      it('starts a listener at fromSeq when the session is held here already', async () => {
+        const { channels, consumer, push } = await started();
+        const first = recorder();
+        const second = recorder();
+        await channels.subscribe('s1', { ...first.options, fromSeq: 5 }, first.listener);
+        await channels.subscribe('s1', { ...second.options, fromSeq: 5, fromEnd: true }, second.listener);
+
+        for (const seq of [5, 6]) push('s1', seq);
+
+        expect(consumer.subscribeCalls).toEqual([{ topic: 's1', fromOffset: 5 }]);
+        expect(second.seqs()).toEqual([5, 6]);
       });
     });
 

@@ -158,10 +158,14 @@ export class RocketMQSessionChannels
         this.logger,
         (expected, received) => this.recovery.onSkip(fanout, expected, received),
       );
+      // At the end: the first message delivered positions the listener (a re-position before it comes goes
+      // to nextSeq, which only reads more).
+      const atEnd = entry.options.fromEnd === true;
+      if (atEnd) entry.startsAtFirst = true;
       fanout.add(entry);
       this.sessions.set(sessionId, fanout); // before the RPC: the first messages may arrive before it returns
       try {
-        await consumer.subscribeLite(liteTopicFor(sessionId), entry.nextSeq);
+        await consumer.subscribeLite(liteTopicFor(sessionId), entry.nextSeq, atEnd);
       } catch (error) {
         this.sessions.delete(sessionId);
         throw translateSubscribeError(sessionId, error);

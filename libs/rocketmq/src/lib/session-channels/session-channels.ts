@@ -16,6 +16,13 @@ export type RevocationReason =
 export interface SubscribeOptions {
   /** First `seq` to deliver; earlier events are skipped, later ones replayed from the log. @default 0 */
   fromSeq?: number;
+  /**
+   * Start at the log's end (the broker's MAX offset: only events stored from now on), with `fromSeq` as
+   * the lowest seq accepted; the first event delivered sets the position. For a reader that needs what
+   * comes next, not what came before (a scheduler taking a turn over finds its own marker this way).
+   * Honoured only when this process does not hold the session yet; otherwise it starts at `fromSeq`.
+   */
+  fromEnd?: boolean;
   /** Called once when the subscription ends without `unsubscribe()`; nothing is delivered afterwards. */
   onRevoked?: (reason: RevocationReason) => void;
   /** Called for a stored message that is not a valid envelope (already logged with its message id). */

@@ -31,6 +31,8 @@ export interface FanoutEntry {
   readonly options: SubscribeOptions;
   /** The next `seq` this listener needs; anything lower is a repeat for it. */
   nextSeq: number;
+  /** Subscribed at the log's end: the first delivery at or after `nextSeq` is its start, not a gap. */
+  startsAtFirst?: boolean;
 }
 
 /**
@@ -152,8 +154,11 @@ export class SessionFanout {
     this.expectedUntil = 0;
     let decoded: SessionEvent | SessionEventDecodeError | undefined;
     for (const entry of this.entries) {
+      // A start at the log's end: its first delivery past nextSeq says where the end was.
+      const start = entry.startsAtFirst === true && seq >= entry.nextSeq;
+      entry.startsAtFirst = false;
       if (seq < entry.nextSeq) continue;
-      if (seq > entry.nextSeq) {
+      if (seq > entry.nextSeq && !start) {
         if (this.onSkip(entry.nextSeq, seq) === 'rewind') continue;
         this.logger.warn({
           msg: `Session ${this.sessionId}: expected seq ${entry.nextSeq}, got ${seq}`,

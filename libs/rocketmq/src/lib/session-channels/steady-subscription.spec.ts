@@ -52,6 +52,27 @@ describe('subscribeSteadily', () => {
     expect(channels.stats().listeners).toBe(0);
   });
 
+  it("starts at the log's end once, and takes a revoked session back from the next seq, not the end", async () => {
+    const channels = new InMemorySessionChannels();
+    for (const text of ['a', 'b']) await channels.publish(sessionId, { type: 'token', text });
+    const seen: string[] = [];
+    const subscription = await subscribeSteadily(
+      channels,
+      sessionId,
+      { fromEnd: true, retakeDelayMs: () => 20 },
+      (event) => seen.push(event.text ?? ''),
+    );
+    await channels.publish(sessionId, { type: 'token', text: 'c' });
+    await eventually(() => seen.length === 1, 5_000, 'the event after the subscribe');
+    channels.revoke(sessionId);
+    await channels.publish(sessionId, { type: 'token', text: 'd' }); // while it is revoked
+    await channels.publish(sessionId, { type: 'token', text: 'e' });
+
+    await eventually(() => seen.length >= 3, 5_000, 'the events published while it was revoked');
+    expect(seen).toEqual(['c', 'd', 'e']);
+    await subscription.unsubscribe();
+  });
+
   it('keeps trying when taking the session back fails', async () => {
     const channels = new InMemorySessionChannels();
     const seen: string[] = [];

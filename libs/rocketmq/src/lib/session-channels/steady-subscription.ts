@@ -44,8 +44,18 @@ export async function subscribeSteadily(
     nextSeq = event.seq + 1;
     listener(event);
   };
-  const open = (): Promise<SessionSubscription> =>
-    channels.subscribe(sessionId, { ...subscribeOptions, fromSeq: nextSeq, onRevoked: retake }, deliver);
+  let first = true;
+  // Taken back from the next seq it has not delivered, never from the log's end again: what came meanwhile
+  // must not be skipped.
+  const open = (): Promise<SessionSubscription> => {
+    const fromEnd = first && subscribeOptions.fromEnd === true;
+    first = false;
+    return channels.subscribe(
+      sessionId,
+      { ...subscribeOptions, fromSeq: nextSeq, fromEnd, onRevoked: retake },
+      deliver,
+    );
+  };
   function retake(reason: string): void {
     current = undefined;
     if (closed) return;

@@ -73,7 +73,14 @@ export class InMemorySessionChannels extends SessionChannels {
       throw new RangeError(`fromSeq must be an integer >= 0 (got ${String(options.fromSeq)})`);
     }
     if (!this.running) throw new SessionChannelsClosedError('Session channels are not running');
-    const subscriber: Subscriber = { sessionId, listener, options, nextSeq: fromSeq };
+    // From the end: what the log holds now is skipped, as the broker's MAX offset does.
+    const end = this.logs.get(sessionId)?.length ?? 0;
+    const subscriber: Subscriber = {
+      sessionId,
+      listener,
+      options,
+      nextSeq: options.fromEnd ? Math.max(fromSeq, end) : fromSeq,
+    };
     this.subscribers.add(subscriber);
     queueMicrotask(() => this.flush(sessionId));
     return {
