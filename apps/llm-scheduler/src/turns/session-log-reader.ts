@@ -28,8 +28,11 @@ export class SessionLogGapError extends Error {
 export class SessionLogReader {
   constructor(private readonly channels: SessionChannels) {}
 
-  /** From `fromSeq` (0: the whole log; a SessionContexts position: only what came since). */
-  async follow(sessionId: string, fromSeq = 0): Promise<SessionLogFollower> {
+  /**
+   * From `fromSeq` (0: the whole log; a SessionContexts position: only what came since), or, with
+   * `fromEnd`, from the log's end: only events stored after this resolves, none below `fromSeq`.
+   */
+  async follow(sessionId: string, fromSeq = 0, fromEnd = false): Promise<SessionLogFollower> {
     const follower = new SessionLogFollower(sessionId);
     // The marker is written, so events are owed until it arrives: keep re-syncing a quiet subscription
     // (seen in the long chaos drill: one resync was not enough and a read of 960 events timed out).
@@ -41,6 +44,7 @@ export class SessionLogReader {
     // good for an earlier turn whose ending was in the hole.
     const options = {
       fromSeq,
+      fromEnd,
       knownSeq: Number.POSITIVE_INFINITY,
       onGap: (expected: number, received: number) =>
         follower.fail(

@@ -62,3 +62,33 @@ describe('startFrom', () => {
     expect(start.nextSeq).toBe(40);
   });
 });
+
+describe('the open turn', () => {
+  const open = (n: number, markerSeq: number) => ({
+    turnId: `t${n}`,
+    number: n,
+    userText: `question ${n}`,
+    markerSeq,
+  });
+
+  it('reads back the latest open entry of the turn after the ended ones', async () => {
+    const transcript = new SessionTranscript(new InMemorySessionChannels(), settings);
+    await transcript.record('s1', { turn: turn(1), markerSeq: 10 });
+    await transcript.recordOpen('s1', open(2, 20));
+    await transcript.recordOpen('s1', open(2, 95)); // restarted: its new marker
+
+    const start = await transcript.read('s1', new AbortController().signal);
+
+    expect(start.open).toEqual(open(2, 95));
+    expect(start.nextSeq).toBe(10);
+  });
+
+  it('is not open once its ending is recorded, whatever the order of the entries', () => {
+    expect(startFrom([{ turn: turn(1), markerSeq: 3 }], [open(1, 3)]).open).toBeUndefined();
+  });
+
+  it('is not taken when a turn before it has no entry (a hole): the log must say what happened there', () => {
+    expect(startFrom([{ turn: turn(1), markerSeq: 3 }], [open(3, 70)]).open).toBeUndefined();
+    expect(startFrom([], [open(1, 0)]).open).toEqual(open(1, 0));
+  });
+});

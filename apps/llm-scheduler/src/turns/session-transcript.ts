@@ -10,6 +10,8 @@ export const TRANSCRIPT_CHANNELS = Symbol('TRANSCRIPT_CHANNELS');
 
 /** An ended turn, as its scheduler records it. */
 const ENTRY = 'transcript.turn';
+/** A turn that started (or restarted): its number, user text and marker, written once it runs. */
+const OPEN = 'transcript.open';
 /** A reader's marker: every entry written before it has arrived once it arrives. */
 const READ_MARKER = 'transcript.read';
 
@@ -20,10 +22,24 @@ export interface TranscriptEntry {
   markerSeq: number;
 }
 
+/** A running turn as the transcript knows it: where its marker is, and what the user asked. */
+export interface OpenTurnEntry {
+  turnId: string;
+  number: number;
+  userText: string;
+  /** The seq of the marker of the run that started (or restarted) it. */
+  markerSeq: number;
+}
+
 /** Where a scheduler new to a session starts: the turns the transcript holds, and the log seq to read on from. */
 export interface TranscriptStart {
   ledger: TurnLedger;
   nextSeq: number;
+  /**
+   * The turn right after the ended ones (number ledger.turns().length + 1), if the transcript says it
+   * started and has no ending for it: a takeover of it need not read its events (TurnLogFold).
+   */
+  open?: OpenTurnEntry;
 }
 
 /**
@@ -61,6 +77,16 @@ export class SessionTranscript {
     });
   }
 
+  /** Records that a turn runs, so that a takeover finds its marker without reading the turn's events. */
+  async recordOpen(sessionId: string, open: OpenTurnEntry): Promise<void> {
+    await this.channels.publish(sessionId, {
+      type: OPEN,
+      turnId: open.turnId,
+      text: open.userText,
+      data: { number: open.number, markerSeq: open.markerSeq },
+    });
+  }
+
   async read(sessionId: string, signal: AbortSignal): Promise<TranscriptStart> {
     const readId = randomUUID();
     const follower = await this.reader.follow(sessionId);
@@ -72,7 +98,8 @@ export class SessionTranscript {
         0,
         signal,
       );
-      return startFrom(entriesOf(follower.events.slice(0, markerAt), this.logger));
+      const events = follower.events.slice(0, markerAt);
+      return startFrom(entriesOf(events, this.logger), openEntriesOf(events));
     } finally {
       void follower.close().catch(() => undefined);
     }
@@ -95,19 +122,47 @@ function entriesOf(events: readonly SessionEvent[], logger: Logger): TranscriptE
   return [...byTurn.values()].sort((a, b) => a.turn.number - b.turn.number);
 }
 
-/** The entries numbered 1, 2, … without a hole, and the log seq after which the log must still be read. */
-export function startFrom(entries: readonly TranscriptEntry[]): TranscriptStart {
+/** The latest open entry of each turn (a restarted turn has several). */
+function openEntriesOf(events: readonly SessionEvent[]): OpenTurnEntry[] {
+  const byTurn = new Map<string, OpenTurnEntry>();
+  for (const event of events) {
+    const { number, markerSeq } = (event.data ?? {}) as Record<string, unknown>;
+    if (
+      event.type !== OPEN ||
+      event.turnId === undefined ||
+      typeof event.text !== 'string' ||
+      !Number.isSafeInteger(number) ||
+      !Number.isSafeInteger(markerSeq)
+    )
+      continue;
+    const open = { turnId: event.turnId, number: number as number, userText: event.text };
+    byTurn.set(event.turnId, { ...open, markerSeq: markerSeq as number });
+  }
+  return [...byTurn.values()];
+}
+
+/**
+ * The entries numbered 1, 2, … without a hole, the log seq after which the log must still be read, and
+ * the turn after them if it is open (started, with no ending recorded).
+ */
+export function startFrom(
+  entries: readonly TranscriptEntry[],
+  opens: readonly OpenTurnEntry[] = [],
+): TranscriptStart {
   const prefix: TranscriptEntry[] = [];
   for (const entry of entries) {
     if (entry.turn.number !== prefix.length + 1) break;
     prefix.push(entry);
   }
   const last = prefix.at(-1);
+  const ended = new Set(entries.map((entry) => entry.turn.turnId));
+  const open = opens.find((entry) => entry.number === prefix.length + 1 && !ended.has(entry.turnId));
   return {
     ledger: TurnLedger.of(prefix.map((entry) => entry.turn)),
     // From the last turn's marker: that turn's own events are folded again (the ledger keeps it ended),
     // and every turn after it comes from the log.
     nextSeq: last === undefined ? 0 : last.markerSeq,
+    ...(open === undefined ? {} : { open }),
   };
 }
 

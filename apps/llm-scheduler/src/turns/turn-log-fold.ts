@@ -14,10 +14,28 @@ import { SessionTranscript } from './session-transcript';
 export interface LogRead {
   context: SessionContext;
   follower: SessionLogFollower;
+  /**
+   * A takeover's read from the log's end (its marker must be written after it opens): the taken turn
+   * runs by the transcript, so only the events right before the marker are read, from no lower than
+   * `floor` (the turn's last marker), to see whether it ended meanwhile.
+   */
+  fromEnd?: { floor: number };
 }
 
 /** The longest pause before reading a log again after a read that skipped events (TurnLogFold.fold). */
 const REREAD_MAX_PAUSE_MS = 4_000;
+
+/**
+ * Events before a takeover's marker read to find an ending of the taken turn. Its ending can only be
+ * followed by markers of further deliveries (at most SCHEDULER_RETRIES + the gateways' few copies) and a
+ * stale writer's last write or two, and a later turn's events make the read fall back to the whole turn.
+ */
+export const TAKEOVER_TAIL_EVENTS = 32;
+
+/** The events before a takeover's marker belong to a turn the read cannot place: read the whole turn. */
+class TakeoverTailInconclusive extends Error {
+  override name = 'TakeoverTailInconclusive';
+}
 
 /**
  * What a turn knows before the model is asked: the session's log folded up to the turn's marker, from
@@ -41,7 +59,17 @@ export class TurnLogFold {
    * (SessionContexts), or, for a session it has not read, from the transcript's last turn. A transcript
    * that cannot be read costs time, not correctness: the log is then read from seq 0.
    */
-  async open(sessionId: string, signal: AbortSignal): Promise<LogRead> {
+  async open(sessionId: string, signal: AbortSignal, takeoverOf?: string): Promise<LogRead> {
+    if (takeoverOf !== undefined) {
+      const began = Date.now();
+      const read = await this.openTakeover(sessionId, takeoverOf, signal);
+      this.logger.debug({
+        msg: `Session ${sessionId}: takeover of ${takeoverOf}: transcript read and the log opened in ${Date.now() - began} ms (${read ? 'from its end' : 'the whole turn'})`,
+        sessionId,
+        turnId: takeoverOf,
+      });
+      if (read) return read;
+    }
     let context: SessionContext = this.contexts.take(sessionId);
     if (!this.contexts.knows(sessionId)) {
       context = await this.transcript.read(sessionId, signal).catch((error: unknown) => {
@@ -54,6 +82,31 @@ export class TurnLogFold {
       });
     }
     return { context, follower: await this.reader.follow(sessionId, context.nextSeq) };
+  }
+
+  /**
+   * A takeover of a turn the transcript shows running, right after its ended turns: the read starts at
+   * the log's end, so the turn's own events (every token of the attempt taken over) are not read again;
+   * only the TAKEOVER_TAIL_EVENTS before the new marker are (foldRead). Undefined when the transcript
+   * does not say so (or cannot be read): the caller reads as for any turn.
+   */
+  private async openTakeover(
+    sessionId: string,
+    turnId: string,
+    signal: AbortSignal,
+  ): Promise<LogRead | undefined> {
+    const start = await this.transcript.read(sessionId, signal).catch((error: unknown) => {
+      if (signal.aborted) throw error;
+      return undefined;
+    });
+    const open = start?.open;
+    if (!start || open?.turnId !== turnId) return undefined;
+    const ledger = TurnLedger.of([
+      ...start.ledger.turns(),
+      { turnId, number: open.number, userText: open.userText, status: 'running' },
+    ]);
+    const follower = await this.reader.follow(sessionId, open.markerSeq, true);
+    return { context: { ledger, nextSeq: open.markerSeq }, follower, fromEnd: { floor: open.markerSeq } };
   }
 
   /**
@@ -80,6 +133,21 @@ export class TurnLogFold {
       try {
         return await this.foldRead(read, turnId, attemptId, stopReading, markOnce);
       } catch (error) {
+        if (error instanceof TakeoverTailInconclusive) {
+          // Read the turn as for any takeover: from its marker, with the ledger of the turns before it.
+          this.logger.log({
+            msg: `Session ${sessionId}: ${error.message}; reading the whole turn`,
+            sessionId,
+            turnId,
+          });
+          const follower = await patiently(
+            () => this.reader.follow(sessionId, read.context.nextSeq),
+            stopReading,
+            this.settings.brokerPatienceMs,
+          );
+          read = { context: read.context, follower };
+          continue;
+        }
         if (!(error instanceof SessionLogGapError) || Date.now() >= deadline) throw error;
         this.metrics.logRereads.inc();
         this.logger.warn(`${error.message}; reading the log again from seq 0`);
@@ -98,20 +166,39 @@ export class TurnLogFold {
 
   /** One read: up to the marker (kept in SessionContexts), then the earlier turns' endings. Closes it. */
   private async foldRead(
-    { context, follower }: LogRead,
+    { context, follower: opened, fromEnd }: LogRead,
     turnId: string,
     attemptId: string,
     stopReading: AbortSignal,
     onMarker: () => void,
   ): Promise<{ ledger: TurnLedger; markerSeq: number }> {
-    const ledger = context.ledger;
+    const isMarker = (event: SessionEvent) => event.data?.['attempt'] === attemptId;
+    // A takeover's tail read may fall back to the whole turn: fold into a copy until it is conclusive.
+    const ledger = fromEnd ? context.ledger.clone() : context.ledger;
+    let follower = opened;
     try {
-      const markerAt = await follower.until(
-        (event) => event.data?.['attempt'] === attemptId,
-        this.settings.historyTimeoutMs,
-        0,
-        stopReading,
-      );
+      const began = Date.now();
+      let markerAt = await follower.until(isMarker, this.settings.historyTimeoutMs, 0, stopReading);
+      if (fromEnd) {
+        const sessionId = follower.sessionId;
+        const markerMs = Date.now() - began;
+        const endSeq = (follower.events[markerAt] as SessionEvent).seq;
+        // Closed first: a second read of the session in this process would re-position the first one,
+        // which the broker dispatched only after the stall recovery's resync (2 s in the bench).
+        await follower.close();
+        follower = await patiently(
+          () => this.reader.follow(sessionId, Math.max(fromEnd.floor, endSeq - TAKEOVER_TAIL_EVENTS)),
+          stopReading,
+          this.settings.brokerPatienceMs,
+        );
+        markerAt = await follower.until(isMarker, this.settings.historyTimeoutMs, 0, stopReading);
+        this.logger.debug({
+          msg: `Session ${sessionId}: takeover of ${turnId} read its marker at the log's end in ${markerMs} ms, then ${markerAt} events before it in ${Date.now() - began - markerMs} ms`,
+          sessionId,
+          turnId,
+        });
+        assertTailOwnedBy(turnId, follower.events.slice(0, markerAt), ledger);
+      }
       onMarker();
       follower.events.slice(0, markerAt).forEach((event) => ledger.observe(event));
       const markerSeq = (follower.events[markerAt] as SessionEvent).seq;
@@ -120,10 +207,11 @@ export class TurnLogFold {
       return { ledger, markerSeq };
     } finally {
       // Not waited for: the turn need not wait for the broker to forget a reader.
-      void follower.close().catch((error: unknown) =>
+      const reader = follower;
+      void reader.close().catch((error: unknown) =>
         this.logger.warn({
-          msg: `Closing the log read of ${follower.sessionId} failed: ${toMessage(error)}`,
-          sessionId: follower.sessionId,
+          msg: `Closing the log read of ${reader.sessionId} failed: ${toMessage(error)}`,
+          sessionId: reader.sessionId,
         }),
       );
     }
@@ -162,6 +250,23 @@ export class TurnLogFold {
       this.settings.turnTimeoutMs,
       markerAt + 1,
       stopReading,
+    );
+  }
+}
+
+/**
+ * The events right before a takeover's marker may belong to the taken turn and to turns the ledger has
+ * ended; an event of any other turn (a later turn's marker, say) means the tail cannot be read alone.
+ */
+function assertTailOwnedBy(turnId: string, tail: readonly SessionEvent[], ledger: TurnLedger): void {
+  const stranger = tail.find((event) => {
+    if (event.turnId === undefined || event.turnId === turnId) return false;
+    const known = ledger.get(event.turnId);
+    return known === undefined || known.status === 'running';
+  });
+  if (stranger) {
+    throw new TakeoverTailInconclusive(
+      `the events before the takeover's marker include turn ${stranger.turnId ?? '?'} (seq ${stranger.seq})`,
     );
   }
 }

@@ -374,6 +374,81 @@ describe('TurnRunner', () => {
     expect(model.asked[0]).toEqual([{ role: 'user', content: 'hi' }]);
   });
 
+  describe('a takeover of a turn the transcript shows running', () => {
+    /** Runs t1 on another scheduler with the slow model until `tokens` tokens are in the log, then kills it. */
+    async function diedAfter(tokens: number): Promise<void> {
+      const controller = new AbortController();
+      const first = runnerFor(slowModel(), new SessionContexts(10));
+      const running = first.run(request('t1', 'hi'), 1, {
+        signal: controller.signal,
+        handBack: () => undefined,
+      });
+      for (;;) {
+        if ((await events()).filter((e) => e.type === 'token').length >= tokens) break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      controller.abort(new LeaseLostError('killed'));
+      await running.catch(() => undefined);
+    }
+
+    it('reads from the log’s end and the few events before its marker, not every token of the dead attempt', async () => {
+      await diedAfter(60);
+      const follows: Array<[number, boolean]> = [];
+      const subscribe = log.subscribe.bind(log);
+      jest.spyOn(log, 'subscribe').mockImplementation((session, options, listener) => {
+        follows.push([options.fromSeq ?? 0, options.fromEnd ?? false]);
+        return subscribe(session, options, listener);
+      });
+      const taker = runnerFor(model, new SessionContexts(10));
+
+      expect(await taker.run(request('t1', 'hi'), 2)).toBe('completed');
+
+      const written = await events();
+      const marker = written.findLastIndex((e) => e.type === 'user.message');
+      // The dead attempt's marker is seq 0: the end first, then the 32 events before the new marker (the
+      // reads after them are this test's own).
+      expect(follows.slice(0, 2)).toEqual([
+        [0, true],
+        [marker - 32, false],
+      ]);
+      expect(written[marker + 1]).toMatchObject({ type: 'turn.restarted' });
+      expect(written.at(-1)).toMatchObject({ type: 'turn.completed', text: 'Hello there' });
+      expect(model.asked[0]).toEqual([{ role: 'user', content: 'hi' }]);
+    });
+
+    it('does not run again a turn that ended in the log although the transcript missed its ending', async () => {
+      // The writer died between the ending and its transcript entry: only the "open" entry is there.
+      jest.spyOn(transcript, 'record').mockRejectedValueOnce(new Error('killed before the entry'));
+      expect(await runner.run(request('t1', 'hi'), 1)).toBe('completed');
+      const taker = runnerFor(model, new SessionContexts(10));
+
+      expect(await taker.run(request('t1', 'hi'), 2)).toBe('completed');
+
+      const written = await events();
+      expect(written.filter((e) => e.type === 'turn.completed')).toHaveLength(1);
+      expect(written.at(-1)).toMatchObject({ type: 'user.message' }); // only the redelivery's marker
+      expect(model.asked).toHaveLength(1);
+    });
+
+    it('reads the whole turn when a turn it does not know shows up before its marker', async () => {
+      await diedAfter(60);
+      // A later turn's marker, written while t1 ran (its scheduler waits for t1 to end).
+      await log.publish(sessionId, {
+        type: 'user.message',
+        turnId: 't2',
+        text: 'next',
+        data: { attempt: 'x' },
+      });
+      const taker = runnerFor(model, new SessionContexts(10));
+
+      expect(await taker.run(request('t1', 'hi'), 2)).toBe('completed');
+
+      const written = await events();
+      expect(written.at(-1)).toMatchObject({ type: 'turn.completed', turnId: 't1', text: 'Hello there' });
+      expect(model.asked[0]).toEqual([{ role: 'user', content: 'hi' }]);
+    });
+  });
+
   it('marks every event of one run with its attempt, and a takeover with another one', async () => {
     await log.publish(sessionId, {
       type: 'user.message',

@@ -105,16 +105,20 @@ export class TurnRunner {
       // a redelivered request of a turn that has ended leaves it ended (a turn.restarted would reopen it).
       // The read opens while the marker is written (it waits for the marker either way), and it starts
       // where this scheduler's last read of the session stopped (SessionContexts), not at seq 0.
-      const { context, follower } = await this.readingWhile(
-        () => this.fold.open(sessionId, stopReading),
+      // A redelivery is a takeover: its read may start at the log's end (TurnLogFold.open), and then the
+      // marker must be written only once the read is open.
+      const takeover = attempt > 1;
+      const read = await this.readingWhile(
+        () => this.fold.open(sessionId, stopReading, takeover ? turnId : undefined),
         () => write({ type: TurnEvent.UserMessage, text: request.text, data: marker }),
         stopReading,
+        takeover,
       );
       const { ledger, markerSeq: seq } = await this.fold.fold(
         sessionId,
         turnId,
         attemptId,
-        { context, follower },
+        read,
         stopReading,
         stopRead,
       );
@@ -158,6 +162,7 @@ export class TurnRunner {
         });
         if (earlier || attempt > 1) this.metrics.takeovers.inc();
         ledger.observe({ type: TurnEvent.UserMessage, turnId, text: request.text });
+        this.recordOpen(request, ledger.get(turnId)?.number, markerSeq);
         generating = true;
         const conversation = conversationFor(ledger.turns(), turnId);
         const outcome = await this.generation.generate(request, conversation, write, received, {
@@ -185,6 +190,23 @@ export class TurnRunner {
     return lastWrittenAt === undefined || Date.now() - lastWrittenAt > this.settings.silentWriterMs;
   }
 
+  /**
+   * Tells the session's transcript that the turn runs, with its marker: a scheduler taking it over then
+   * reads from the log's end instead of every event the turn wrote. Not awaited: without it a takeover
+   * reads the whole turn, which is slower, not wrong.
+   */
+  private recordOpen(request: ChatSendRequest, number: number | undefined, markerSeq: number): void {
+    if (number === undefined) return;
+    const { sessionId, turnId, text: userText } = request;
+    this.transcript.recordOpen(sessionId, { turnId, number, userText, markerSeq }).catch((error: unknown) =>
+      this.logger.warn({
+        msg: `Session ${sessionId}: transcript entry "open" of ${turnId} not written: ${toMessage(error)}`,
+        sessionId,
+        turnId,
+      }),
+    );
+  }
+
   /** Adds the turn's entry to the session's transcript; a failure is logged (a later reader folds the log). */
   private async record(
     request: ChatSendRequest,
@@ -209,14 +231,26 @@ export class TurnRunner {
   }
 
   /**
-   * Opens the log read and writes the marker at once. Both are tried again while the broker refuses
-   * them (`patiently`); if either fails for good, a read already open is closed.
+   * Opens the log read and writes the marker at once (`openFirst`: the marker only once the read is
+   * open). Both are tried again while the broker refuses them (`patiently`); if either fails for good, a
+   * read already open is closed.
    */
   private async readingWhile<T extends { follower: SessionLogFollower }>(
     open: () => Promise<T>,
     writeMarker: () => Promise<void>,
     signal: AbortSignal,
+    openFirst = false,
   ): Promise<T> {
+    if (openFirst) {
+      const opened = await patiently(open, signal, this.settings.brokerPatienceMs);
+      try {
+        await patiently(writeMarker, signal, this.settings.brokerPatienceMs);
+      } catch (error) {
+        void opened.follower.close().catch(() => undefined);
+        throw error;
+      }
+      return opened;
+    }
     const [opened, written] = await Promise.allSettled([
       patiently(open, signal, this.settings.brokerPatienceMs),
       patiently(writeMarker, signal, this.settings.brokerPatienceMs),
