@@ -8,7 +8,7 @@ import { SchedulerMetrics } from '../metrics/scheduler-metrics';
 import { BROKER_RETRY_MS, patiently } from './broker-patience';
 import { type SessionContext, SessionContexts } from './session-contexts';
 import { SessionLogGapError, type SessionLogFollower, SessionLogReader } from './session-log-reader';
-import { SessionTranscript } from './session-transcript';
+import { type OpenTurnEntry, SessionTranscript, type TranscriptStart } from './session-transcript';
 
 /** A read of a session's log: the context it starts from and the live reader from there. */
 export interface LogRead {
@@ -57,12 +57,21 @@ export class TurnLogFold {
   /**
    * The read of the log for a turn: from where this scheduler's last read of the session stopped
    * (SessionContexts), or, for a session it has not read, from the transcript's last turn. A transcript
-   * that cannot be read costs time, not correctness: the log is then read from seq 0.
+   * that cannot be read costs time, not correctness: the log is then read from seq 0. A takeover
+   * (`takeoverOf`) reads the transcript in any case, since it says whether the turn runs (readFromEnd).
    */
   async open(sessionId: string, signal: AbortSignal, takeoverOf?: string): Promise<LogRead> {
+    const began = Date.now();
+    let context: SessionContext = this.contexts.take(sessionId);
+    const known = this.contexts.knows(sessionId);
+    const start =
+      takeoverOf !== undefined || !known ? await this.readTranscript(sessionId, signal) : undefined;
     if (takeoverOf !== undefined) {
-      const began = Date.now();
-      const read = await this.openTakeover(sessionId, takeoverOf, signal);
+      const open = start?.open;
+      const read =
+        start && open?.turnId === takeoverOf
+          ? await this.readFromEnd(sessionId, start.ledger, open)
+          : undefined;
       this.logger.debug({
         msg: `Session ${sessionId}: takeover of ${takeoverOf}: transcript read and the log opened in ${Date.now() - began} ms (${read ? 'from its end' : 'the whole turn'})`,
         sessionId,
@@ -70,43 +79,35 @@ export class TurnLogFold {
       });
       if (read) return read;
     }
-    let context: SessionContext = this.contexts.take(sessionId);
-    if (!this.contexts.knows(sessionId)) {
-      context = await this.transcript.read(sessionId, signal).catch((error: unknown) => {
-        if (signal.aborted) throw error;
-        this.logger.warn({
-          msg: `Session ${sessionId}: transcript unreadable (${toMessage(error)}); reading the whole log`,
-          sessionId,
-        });
-        return context;
-      });
-    }
+    if (!known && start) context = start;
     return { context, follower: await this.reader.follow(sessionId, context.nextSeq) };
   }
 
-  /**
-   * A takeover of a turn the transcript shows running, right after its ended turns: the read starts at
-   * the log's end, so the turn's own events (every token of the attempt taken over) are not read again;
-   * only the TAKEOVER_TAIL_EVENTS before the new marker are (foldRead). Undefined when the transcript
-   * does not say so (or cannot be read): the caller reads as for any turn.
-   */
-  private async openTakeover(
-    sessionId: string,
-    turnId: string,
-    signal: AbortSignal,
-  ): Promise<LogRead | undefined> {
-    const start = await this.transcript.read(sessionId, signal).catch((error: unknown) => {
+  /** The session's transcript, or undefined (logged) when it cannot be read. */
+  private async readTranscript(sessionId: string, signal: AbortSignal): Promise<TranscriptStart | undefined> {
+    return this.transcript.read(sessionId, signal).catch((error: unknown) => {
       if (signal.aborted) throw error;
+      this.logger.warn({
+        msg: `Session ${sessionId}: transcript unreadable (${toMessage(error)}); reading the log without it`,
+        sessionId,
+      });
       return undefined;
     });
-    const open = start?.open;
-    if (!start || open?.turnId !== turnId) return undefined;
-    const ledger = TurnLedger.of([
-      ...start.ledger.turns(),
-      { turnId, number: open.number, userText: open.userText, status: 'running' },
-    ]);
-    const follower = await this.reader.follow(sessionId, open.markerSeq, true);
-    return { context: { ledger, nextSeq: open.markerSeq }, follower, fromEnd: { floor: open.markerSeq } };
+  }
+
+  /**
+   * A takeover of the turn the transcript shows open, right after its ended turns: the read starts at
+   * the log's end, so the turn's own events (every token of the attempt taken over) are not read again;
+   * only the TAKEOVER_TAIL_EVENTS before the new marker are (foldRead).
+   */
+  private async readFromEnd(
+    sessionId: string,
+    ended: TurnLedger,
+    { turnId, number, userText, markerSeq }: OpenTurnEntry,
+  ): Promise<LogRead> {
+    const ledger = TurnLedger.of([...ended.turns(), { turnId, number, userText, status: 'running' }]);
+    const follower = await this.reader.follow(sessionId, markerSeq, true);
+    return { context: { ledger, nextSeq: markerSeq }, follower, fromEnd: { floor: markerSeq } };
   }
 
   /**

@@ -430,6 +430,17 @@ describe('TurnRunner', () => {
       expect(model.asked).toHaveLength(1);
     });
 
+    it('reads the transcript once when it shows no open turn, and then the log as for any turn', async () => {
+      await log.publish(sessionId, { type: 'user.message', turnId: 't1', text: 'hi' });
+      await log.publish(sessionId, { type: 'token', turnId: 't1', text: 'Hel' });
+      const reads = jest.spyOn(transcript, 'read');
+
+      expect(await runner.run(request('t1', 'hi'), 2)).toBe('completed');
+
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect((await events()).at(-1)).toMatchObject({ type: 'turn.completed', text: 'Hello there' });
+    });
+
     it('reads the whole turn when a turn it does not know shows up before its marker', async () => {
       await diedAfter(60);
       // A later turn's marker, written while t1 ran (its scheduler waits for t1 to end).
